@@ -50,3 +50,6 @@ export * from "./src/slot_call.ts";
 export * from "./src/slot.ts";
 export * from "./src/event_loop.ts";
 export * from "./src/errors.ts";
+export * from "./src/sync_event.ts";
+export * from "./src/spy.ts";
+export * from "./src/forwards.ts";

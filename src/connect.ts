@@ -7,7 +7,8 @@
 import { Event, type EventMap } from "./event.ts";
 import { Events } from "./events.ts";
 import { type SlotNameOf, slotNameOf } from "./names.ts";
-import { classNameOf, describe, EMITS_ATTR, eventNamesOf } from "./_internal.ts";
+import { classNameOf, describe, eventNamesOf } from "./_internal.ts";
+import { eventsOf, type Verb } from "./_emitter.ts";
 import { listenerFor } from "./_slots.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -251,7 +252,6 @@ export function disconnect(...args: unknown[]): void {
   }
 }
 
-type Verb = "connect" | "disconnect";
 type Link = [Event, AnyFunction];
 
 /** Turns any form's arguments into event–listener links, or throws naming what was wrong. */
@@ -366,39 +366,6 @@ function wholeObject(
     );
   }
   return links;
-}
-
-/** The `Events` namespace of an emitter. */
-function eventsOf(emitter: unknown, verb: Verb): Events {
-  if (emitter instanceof Events) return emitter;
-  if (emitter === null || (typeof emitter !== "object" && typeof emitter !== "function")) {
-    throw new TypeError(
-      `Cannot ${verb}: the emitter must be an object with events, received ${describe(emitter)}`,
-    );
-  }
-  const attr = (emitter as { [EMITS_ATTR]?: string })[EMITS_ATTR];
-  if (attr !== undefined) {
-    const declared = (emitter as Record<string, unknown>)[attr];
-    if (declared instanceof Events) return declared;
-    throw new TypeError(
-      `Cannot ${verb} ${classNameOf(emitter)}: its @emits attribute "${attr}" holds ${
-        describe(declared)
-      }, not Events (declare it with \`declare readonly ${attr}: Events<…>\`, not a class field)`,
-    );
-  }
-  const found = Object.keys(emitter).filter((key) =>
-    (emitter as Record<string, unknown>)[key] instanceof Events
-  );
-  if (found.length === 1) return (emitter as Record<string, Events>)[found[0]];
-  throw new TypeError(
-    found.length === 0
-      ? `Cannot ${verb} ${
-        classNameOf(emitter)
-      }: it emits no events (decorate its class with @emits, or hold an Events in a property)`
-      : `Cannot ${verb} ${classNameOf(emitter)}: it holds several Events (${
-        found.join(", ")
-      }); use @emits to say which it emits`,
-  );
 }
 
 function eventNamed(events: Events, name: string, emitter: unknown, verb: Verb): Event {

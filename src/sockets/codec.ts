@@ -109,21 +109,21 @@ function writeValue(value: unknown, key: string | number, stack: object[]): stri
       return undefined;
     case "object":
       if (value === null) return "null";
-      if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
-        return writeReplaced((value as { toJSON(key: string): unknown }).toJSON("" + key), stack);
-      }
+      if (hasToJSON(value)) return writeReplaced(value.toJSON("" + key), stack);
       return writeObject(value, stack);
     case "bigint":
       // JSON.stringify honours a BigInt.prototype.toJSON installed by the application.
-      if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
-        return writeReplaced((value as { toJSON(key: string): unknown }).toJSON("" + key), stack);
-      }
+      if (hasToJSON(value)) return writeReplaced(value.toJSON("" + key), stack);
       throw new Unwritable("a BigInt");
     case "function":
       throw new Unwritable("a function");
     default:
       throw new Unwritable("a symbol");
   }
+}
+
+function hasToJSON(value: unknown): value is { toJSON(key: string): unknown } {
+  return typeof (value as { toJSON?: unknown }).toJSON === "function";
 }
 
 /** Writes what toJSON() returned: like writeValue, but toJSON() is not called a second time. */
@@ -224,17 +224,9 @@ function writeArgument(method: string, value: unknown, index: number): string {
 }
 
 /**
- * Writes the frames of one event. A peer keeps one per event it publishes: the parts of the frame
- * that depend only on the event name are written once, here.
- *
- * @example Writing the frames Python writes
- * ```ts ignore
- * const produced = new RequestEncoder("produced");
- * assert.equal(
- *   produced.encode(["some product"], 1),
- *   '{"jsonrpc": "2.0", "method": "produced", "params": ["some product"], "id": 1}',
- * );
- * ```
+ * Writes the frames of one event: `new RequestEncoder("produced").encode(["some product"], 1)`
+ * returns `{"jsonrpc": "2.0", "method": "produced", "params": ["some product"], "id": 1}`. A peer
+ * keeps one per event it publishes, so what depends only on the event name is written once.
  */
 export class RequestEncoder {
   /** The event name, written as the request's `"method"`. */
@@ -245,7 +237,9 @@ export class RequestEncoder {
   /** Prepares the frames of event `method`; throws a TypeError when `method` is not a string. */
   constructor(method: string) {
     if (typeof method !== "string") {
-      throw new TypeError(`Cannot encode requests: the method must be a string, received ${method}`);
+      throw new TypeError(
+        `Cannot encode requests: the method must be a string, received ${method}`,
+      );
     }
     this.method = method;
     const prefix = subscriptionPrefix(method);
@@ -405,7 +399,7 @@ export function decodeFrame(frame: Uint8Array, into: Decoded[], options?: Decode
         into,
         "not-json-rpc",
         `batch entry ${i} is not a JSON-RPC 2.0 request: ${request}`,
-        printable(JSON.stringify(message[i])),
+        entryExcerpt(message[i]),
       );
     }
   }
@@ -461,6 +455,15 @@ function printable(text: string, length = EXCERPT_LENGTH): string {
     else out += "\\u" + code.toString(16).padStart(4, "0");
   }
   return text.length > length ? out + "..." : out;
+}
+
+/** The start of a batch entry, written back as JSON. */
+function entryExcerpt(entry: unknown): string {
+  try {
+    return printable(JSON.stringify(entry));
+  } catch {
+    return "(too deeply nested to show)"; // JSON.stringify recurses; JSON.parse does not
+  }
 }
 
 /** The start of `bytes` in printable ASCII: other bytes as `\xNN`. */
