@@ -172,6 +172,9 @@ export function connect<E extends object, const Ks extends readonly EventNameOf<
   receiver: BlindReceiverOf<E, Ks[number]>,
 ): Connection;
 export function connect<E extends object>(emitter: E, receiver: ReceiverOf<E>): Connection;
+// Inside a class, TypeScript sees `this` as generic and cannot resolve `ReceiverOf<this>`, so a
+// constructor's `connect(this, other)` needs this looser form; the run-time checks still apply.
+export function connect(emitter: object & { addListener?: never }, receiver: object): Connection;
 export function connect(...args: unknown[]): Connection {
   return new Connection(
     resolve("connect", args, true).map(([event, listener]) => {
@@ -232,7 +235,7 @@ export function disconnect<
   receiver: R,
   slots?: { readonly [I in keyof Ks]: SlotsFor<R, EventArgsOf<E, Ks[I]>> },
 ): void;
-export function disconnect<E extends object>(emitter: E, receiver: ReceiverOf<E>): void;
+export function disconnect(emitter: object & { addListener?: never }, receiver: object): void;
 export function disconnect(...args: unknown[]): void {
   if (args.length === 1) {
     const [target] = args;

@@ -87,6 +87,7 @@ class EventsImpl {
 export const Events: EventsConstructor = EventsImpl as unknown as EventsConstructor;
 // Only `add` and `constructor` are reserved: an event may be called `toString` or `valueOf`.
 Object.setPrototypeOf(EventsImpl.prototype, null);
+Object.defineProperty(EventsImpl, "name", { value: "Events" });
 
 /** A class whose instances carry an events namespace at `attr`. */
 // deno-lint-ignore no-explicit-any

@@ -82,3 +82,4 @@ class SpyImpl<N extends string> {
 
 /** Creates a spy; see the type `Spy`. */
 export const Spy: SpyConstructor = SpyImpl as unknown as SpyConstructor;
+Object.defineProperty(SpyImpl, "name", { value: "Spy" });
