@@ -52,21 +52,46 @@ export function nextRequestId(): number {
 // -- Encoding --
 
 // JSON.stringify already writes quotes, backslashes, control characters and lone surrogates as
-// json.dumps does (short escapes, else lowercase \u00XX); what it leaves raw and json.dumps escapes
-// is DEL and everything above it. Without the `u` flag each surrogate of a pair matches alone, which
-// gives json.dumps's surrogate pairs.
+// json.dumps does (short escapes, else lowercase \u00XX). What it leaves raw and json.dumps escapes
+// is DEL and everything above it, escaped here one UTF-16 code unit at a time: an astral character
+// becomes the surrogate pair json.dumps writes.
 const RAW_NON_ASCII = /[\u007f-\uffff]/;
-const RAW_NON_ASCII_ALL = /[\u007f-\uffff]/g;
+const HEX_BYTE: readonly string[] = Array.from(
+  { length: 256 },
+  (_, i) => (i < 16 ? "0" : "") + i.toString(16),
+);
 
-function escapeCodeUnit(char: string): string {
-  const hex = char.charCodeAt(0).toString(16); // 2 to 4 digits, since char >= U+007F
-  return "\\u" + "00".slice(hex.length - 2) + hex;
-}
+// printable ASCII except `"` and `\`: the strings written as they are, between quotes
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** Writes `text` as a JSON string, exactly as Python's `json.dumps` writes it (pure ASCII). */
 export function quote(text: string): string {
+  // Most strings need no escape. Checking that in a loop is ~4x faster than JSON.stringify for
+  // short strings, and a regex test is faster for long ones.
+  const length = text.length;
+  if (length <= 32) {
+    let i = 0;
+    while (i < length) {
+      const code = text.charCodeAt(i);
+      if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) break;
+      i++;
+    }
+    if (i === length) return '"' + text + '"';
+  } else if (PLAIN.test(text)) return '"' + text + '"';
   const json = JSON.stringify(text);
-  return RAW_NON_ASCII.test(json) ? json.replace(RAW_NON_ASCII_ALL, escapeCodeUnit) : json;
+  const first = RAW_NON_ASCII.exec(json);
+  if (first === null) return json;
+  // a loop over slices: about twice as fast as json.replace(regex, callback)
+  let out = "";
+  let start = 0;
+  for (let i = first.index; i < json.length; i++) {
+    const code = json.charCodeAt(i);
+    if (code >= 0x7f) {
+      out += json.slice(start, i) + "\\u" + HEX_BYTE[code >> 8] + HEX_BYTE[code & 0xff];
+      start = i + 1;
+    }
+  }
+  return out + json.slice(start);
 }
 
 /**
