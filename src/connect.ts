@@ -4,8 +4,8 @@
  * @module
  */
 
-import { Event, type EventMap } from "./event.ts";
-import { Events } from "./events.ts";
+import { Event } from "./event.ts";
+import type { Events } from "./events.ts";
 import { type SlotNameOf, slotNameOf } from "./names.ts";
 import { classNameOf, describe, eventNamesOf } from "./_internal.ts";
 import { eventsOf, type Verb } from "./_emitter.ts";
@@ -140,22 +140,26 @@ export function connect<A extends unknown[]>(
   event: Event<A>,
   listener: (...args: A) => unknown,
 ): Connection;
+/** Connects event `event` of `emitter` to `listener`. */
 export function connect<E extends object, K extends EventNameOf<E>>(
   emitter: E,
   event: K,
   listener: (...args: EventArgsOf<E, K>) => unknown,
 ): Connection;
+/** Connects event `event` of `emitter` to `receiver[slot]`, called on `receiver`. */
 export function connect<
   E extends object,
   K extends EventNameOf<E>,
   R extends object,
   S extends SlotsFor<R, EventArgsOf<E, K>>,
 >(emitter: E, event: K, receiver: R, slot: S): Connection;
+/** Connects event `event` of `emitter` blind, to the receiver's `on…` slot of the same name. */
 export function connect<E extends object, K extends EventNameOf<E>>(
   emitter: E,
   event: K,
   receiver: BlindReceiverOf<E, K>,
 ): Connection;
+/** Connects each event of the list to the slot at the same position of the other list. */
 export function connect<
   E extends object,
   const Ks extends readonly EventNameOf<E>[],
@@ -166,14 +170,19 @@ export function connect<
   receiver: R,
   slots: { readonly [I in keyof Ks]: SlotsFor<R, EventArgsOf<E, Ks[I]>> },
 ): Connection;
+/** Connects each event of the list blind, to the receiver's `on…` slot of the same name. */
 export function connect<E extends object, const Ks extends readonly EventNameOf<E>[]>(
   emitter: E,
   events: Ks,
   receiver: BlindReceiverOf<E, Ks[number]>,
 ): Connection;
+/** Connects every event of `emitter` to the receiver's matching `on…` slot, where it has one. */
 export function connect<E extends object>(emitter: E, receiver: ReceiverOf<E>): Connection;
-// Inside a class, TypeScript sees `this` as generic and cannot resolve `ReceiverOf<this>`, so a
-// constructor's `connect(this, other)` needs this looser form; the run-time checks still apply.
+/**
+ * Connects every event of `emitter` to the receiver's matching `on…` slot, where it has one.
+ * Inside a class, TypeScript sees `this` as generic and cannot resolve `ReceiverOf<this>`, so a
+ * constructor's `connect(this, other)` takes this looser form; the run-time checks still apply.
+ */
 export function connect(emitter: object & { addListener?: never }, receiver: object): Connection;
 export function connect(...args: unknown[]): Connection {
   return new Connection(
@@ -203,28 +212,35 @@ export function connect(...args: unknown[]): Connection {
  * ```
  */
 export function disconnect(event: Event): void;
+/** Disconnects `listener` from `event`. */
 export function disconnect<A extends unknown[]>(
   event: Event<A>,
   listener: (...args: A) => unknown,
 ): void;
+/** Disconnects every listener of every event of `emitter`. */
 export function disconnect<E extends object>(emitter: E): void;
+/** Disconnects every listener of event `event` of `emitter`. */
 export function disconnect<E extends object>(emitter: E, event: EventNameOf<E>): void;
+/** Disconnects `listener` from event `event` of `emitter`. */
 export function disconnect<E extends object, K extends EventNameOf<E>>(
   emitter: E,
   event: K,
   listener: (...args: EventArgsOf<E, K>) => unknown,
 ): void;
+/** Disconnects `receiver[slot]` from event `event` of `emitter`. */
 export function disconnect<E extends object, K extends EventNameOf<E>, R extends object>(
   emitter: E,
   event: K,
   receiver: R,
   slot: SlotsFor<R, EventArgsOf<E, K>>,
 ): void;
+/** Disconnects the receiver's `on…` slot from event `event` of `emitter`. */
 export function disconnect<E extends object, K extends EventNameOf<E>>(
   emitter: E,
   event: K,
   receiver: BlindReceiverOf<E, K>,
 ): void;
+/** Disconnects the listed events from the listed slots, or blind without a slot list. */
 export function disconnect<
   E extends object,
   const Ks extends readonly EventNameOf<E>[],
@@ -235,6 +251,7 @@ export function disconnect<
   receiver: R,
   slots?: { readonly [I in keyof Ks]: SlotsFor<R, EventArgsOf<E, Ks[I]>> },
 ): void;
+/** Disconnects every event of `emitter` from the receiver's matching `on…` slot. */
 export function disconnect(emitter: object & { addListener?: never }, receiver: object): void;
 export function disconnect(...args: unknown[]): void {
   if (args.length === 1) {
@@ -432,6 +449,3 @@ function slotListener(
   bySlot.set(slotName, { fn: fn as AnyFunction, listener });
   return listener;
 }
-
-/** @internal The events map type is used by other modules' signatures. */
-export type { EventMap };

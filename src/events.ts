@@ -32,6 +32,7 @@ export interface EventsConstructor {
    * against it; without one, each name becomes an event taking any arguments.
    */
   new <M extends EventMap>(names: readonly (keyof M & string)[]): Events<M>;
+  /** Creates a namespace of untyped events, one per name. */
   new <const N extends string>(names: readonly N[]): Events<{ [K in N]: AnyArgs }>;
   /** The prototype shared by all namespaces, so `x instanceof Events` works. */
   readonly prototype: Events;

@@ -13,12 +13,12 @@ import {
 } from "@mreventloop/core";
 
 @emits("events", ["produced", "request_product"])
-class Producer {
+export class Producer {
   declare readonly events: Events<{ produced: [product: string]; request_product: [id: number] }>;
 }
 
 @hasEventLoop("eventLoop")
-class Consumer {
+export class Consumer {
   declare eventLoop: EventLoop;
   @slot
   onProduced(_product: string): void {}
