@@ -22,26 +22,20 @@ const REJECTED = 2;
  *
  * @example Await a queued call's result
  * ```ts
- * import { hasEventLoop, slot, SlotCall } from "@mreventloop/core";
+ * import { EventLoop, SlotCall } from "@mreventloop/core";
  * import assert from "node:assert/strict";
- *
- * @hasEventLoop("eventLoop")
- * class Doubler {
- *   @slot
- *   double(n: number): number {
- *     return n * 2;
- *   }
- * }
- *
- * const doubler = new Doubler();
- * const call = doubler.double(21);
+ * const loop = new EventLoop();
+ * const call = loop.enqueue((n: number) => n * 2, 21);
  * assert.ok(call instanceof SlotCall);
- * await using _ = (doubler as unknown as { eventLoop: import("@mreventloop/core").EventLoop })
- *   .eventLoop.start();
+ * assert.equal(call.settled, false); // the loop has not started
+ * await using _ = loop.start();
  * assert.equal(await call, 42);
  * ```
  */
-export class SlotCall<T = unknown> implements PromiseLike<T> {
+export class SlotCall<T = unknown> implements Promise<T> {
+  /** So that `String(call)` and inspectors name it. */
+  readonly [Symbol.toStringTag] = "SlotCall";
+
   #state = PENDING;
   #value: unknown = undefined;
   #promise: PromiseWithResolvers<T> | undefined = undefined;
@@ -62,6 +56,11 @@ export class SlotCall<T = unknown> implements PromiseLike<T> {
   /** Attaches a callback for the error, like `Promise.prototype.catch`. */
   catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
     return this.#asPromise().catch(onRejected);
+  }
+
+  /** Attaches a callback for either outcome, like `Promise.prototype.finally`. */
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return this.#asPromise().finally(onFinally);
   }
 
   #asPromise(): Promise<T> {

@@ -42,7 +42,10 @@ export type SyncEventResult<A extends unknown[]> = A extends [] ? undefined
  * assert.deepEqual(await pair, [1, 2]);
  * ```
  */
-export class SyncEvent<A extends unknown[]> implements PromiseLike<SyncEventResult<A>> {
+export class SyncEvent<A extends unknown[]> implements Promise<SyncEventResult<A>> {
+  /** So that `String(syncEvent)` and inspectors name it. */
+  readonly [Symbol.toStringTag] = "SyncEvent";
+
   readonly #promise: Promise<SyncEventResult<A>>;
 
   /** Starts listening to `event`. */
@@ -103,5 +106,17 @@ export class SyncEvent<A extends unknown[]> implements PromiseLike<SyncEventResu
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.#promise.then(onFulfilled, onRejected);
+  }
+
+  /** Attaches a callback for the abort or timeout, like `Promise.prototype.catch`. */
+  catch<R = never>(
+    onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
+  ): Promise<SyncEventResult<A> | R> {
+    return this.#promise.catch(onRejected);
+  }
+
+  /** Attaches a callback for either outcome, like `Promise.prototype.finally`. */
+  finally(onFinally?: (() => void) | null): Promise<SyncEventResult<A>> {
+    return this.#promise.finally(onFinally);
   }
 }
