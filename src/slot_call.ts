@@ -33,8 +33,10 @@ const REJECTED = 2;
  * ```
  */
 export class SlotCall<T = unknown> implements Promise<T> {
-  /** So that `String(call)` and inspectors name it. */
-  readonly [Symbol.toStringTag] = "SlotCall";
+  /** So that `String(call)` and inspectors name it; a getter, so no per-call field. */
+  get [Symbol.toStringTag](): string {
+    return "SlotCall";
+  }
 
   #state = PENDING;
   #value: unknown = undefined;

@@ -44,7 +44,9 @@ export type SyncEventResult<A extends unknown[]> = A extends [] ? undefined
  */
 export class SyncEvent<A extends unknown[]> implements Promise<SyncEventResult<A>> {
   /** So that `String(syncEvent)` and inspectors name it. */
-  readonly [Symbol.toStringTag] = "SyncEvent";
+  get [Symbol.toStringTag](): string {
+    return "SyncEvent";
+  }
 
   readonly #promise: Promise<SyncEventResult<A>>;
 
