@@ -139,8 +139,9 @@ export class EventLoop implements AsyncDisposable {
     }
     this.#state = RUNNING;
     this.#emitOwn(this.events.started);
-    if (this.#size > 0) this.#schedule();
-    else this.#emitOwn(this.events.idle);
+    if (this.#state !== RUNNING) return this; // a `started` listener stopped the loop
+    if (this.#size === 0) this.#emitOwn(this.events.idle);
+    else if (!this.#scheduled) this.#schedule(); // unless a `started` listener's call did
     return this;
   }
 
@@ -151,11 +152,18 @@ export class EventLoop implements AsyncDisposable {
   stop(): Promise<void> {
     if (this.#state === STOPPING) return this.#stopped!.promise;
     if (this.#state === STOPPED && this.#size === 0) return Promise.resolve();
-    if (this.#state !== RUNNING) this.start();
+    if (this.#state !== RUNNING) {
+      this.start();
+      // A `started` listener may have stopped the loop already: that stop is this one.
+      if (this.#state !== RUNNING) return this.#stopped?.promise ?? Promise.resolve();
+    }
     this.#state = STOPPING;
-    this.#stopped ??= Promise.withResolvers<void>();
+    this.#stopped = Promise.withResolvers<void>();
     const stopped = this.#stopped.promise;
-    if (!this.#busy && !this.#scheduled) this.#finishStop();
+    if (!this.#busy && !this.#scheduled) {
+      if (this.#size > 0) this.#schedule();
+      else this.#finishStop();
+    }
     return stopped;
   }
 
@@ -374,10 +382,11 @@ export class EventLoop implements AsyncDisposable {
   }
 
   #finishStop(): void {
+    const stopped = this.#stopped;
+    // Cleared first: a `stopped` listener that stops the loop again starts a new drain.
+    this.#stopped = undefined;
     this.#state = STOPPED;
     this.#emitOwn(this.events.stopped);
-    const stopped = this.#stopped;
-    this.#stopped = undefined;
     stopped?.resolve();
   }
 }
