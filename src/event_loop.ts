@@ -95,6 +95,8 @@ export class EventLoop implements AsyncDisposable {
   /** True from the first call of a batch until the queue is empty, across awaits. */
   #busy = false;
   #scheduled = false;
+  /** Calls left before the loop lets timers and I/O in; counted across async calls too. */
+  #budget = BATCH;
   #current: SlotCall | undefined = undefined;
   #stopped: PromiseWithResolvers<void> | undefined = undefined;
 
@@ -265,11 +267,15 @@ export class EventLoop implements AsyncDisposable {
   /** Runs queued calls until the queue is empty, an async call must be awaited, or time to yield. */
   #runQueue(): void {
     const q = this.#queue;
-    for (let budget = BATCH; this.#size > 0; budget--) {
-      if (budget === 0) {
+    while (this.#size > 0) {
+      // Async calls that settle at once resume in a microtask, which lets no timer or I/O in,
+      // so the budget counts them too.
+      if (this.#budget === 0) {
+        this.#budget = BATCH;
         setTimeout(this.#resumeBatch, 0);
         return;
       }
+      this.#budget--;
       const i = this.#head * STRIDE;
       const fn = q[i] as AnyFunction;
       const self = q[i + 1];
