@@ -55,6 +55,17 @@ const STRIDE = 8;
 /** Calls run back to back before the loop lets timers and I/O in. */
 const BATCH = 4096;
 
+type Immediate = (fn: () => void) => unknown;
+const setImmediate = (globalThis as { setImmediate?: Immediate }).setImmediate;
+/**
+ * Lets timers and I/O run, then calls `fn`. `setImmediate` (Deno, Node, Bun) where the runtime
+ * has it: `setTimeout(fn, 0)` waits a millisecond or more each time, which would cost a long
+ * queue more than running its calls.
+ */
+const yieldToHost: Immediate = typeof setImmediate === "function"
+  ? (fn) => setImmediate(fn)
+  : (fn) => setTimeout(fn, 0);
+
 /**
  * Runs queued calls strictly one at a time, in the order they were queued; an async call is
  * awaited before the next starts, so code running on one loop never needs to be re-entrant.
@@ -272,7 +283,7 @@ export class EventLoop implements AsyncDisposable {
       // so the budget counts them too.
       if (this.#budget === 0) {
         this.#budget = BATCH;
-        setTimeout(this.#resumeBatch, 0);
+        yieldToHost(this.#resumeBatch);
         return;
       }
       this.#budget--;
