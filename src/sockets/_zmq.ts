@@ -1,0 +1,292 @@
+/**
+ * The only door to zeromq.js: every socket `Broker` and `Peer` use is created, driven and closed
+ * here, and counted, so the traps of zeromq.js 6.8 under Deno 2.9 are avoided in one place.
+ *
+ * zeromq.js waits for a socket with libuv's `uv_poll`, and Deno's N-API emulates `uv_poll_start`
+ * with a thread that polls the descriptor and fires its callback **once**. ZeroMQ's `ZMQ_FD` also
+ * becomes readable for internal commands (a new connection, flow control), so a `receive()` left
+ * pending is woken once, finds no message, and then waits forever — and keeps `deno run` alive,
+ * because the emulated handle stays referenced. A `send()` that has to wait, and zeromq.js's own
+ * `sendTimeout`/`receiveTimeout` timers (which crash Deno 2.9.6), have the same root. So:
+ *
+ * - zeromq.js is only ever called with `sendTimeout` and `receiveTimeout` 0: every `send()` and
+ *   `receive()` settles at once (EAGAIN when it would block); none is ever pending, so closing a
+ *   socket can never leave an operation behind (the ENOTSOCK and keep-alive traps).
+ * - Waiting is ours: `poll(2)` on the socket's `ZMQ_FD` through Deno FFI (a non-blocking call on
+ *   Deno's thread pool), plus a self-pipe so `close()` can wake it at once. After every wake-up
+ *   the caller retries the operation, which also makes ZeroMQ process its commands — the
+ *   edge-triggered `ZMQ_FD` contract.
+ * - A full `noDrop` publisher answers EAGAIN; `send()` then waits on `ZMQ_FD` (ZeroMQ signals it
+ *   when a reader frees room) and retries: backpressure, never loss.
+ * - `linger` is 0 unless the owner says otherwise, so the process never hangs at exit on messages
+ *   queued for a peer that is gone; the owners make delivery certain before closing instead.
+ * - Open sockets and pending waits are counted ({@linkcode currentAccounting}), because Deno's
+ *   sanitizers cannot see N-API sockets.
+ *
+ * @module
+ */
+
+import * as zmq from "zeromq";
+import { setImmediate } from "node:timers";
+
+/** One message as ZeroMQ delivers it: its parts, in order. */
+export type Message = Uint8Array[];
+
+// -- Accounting --
+
+let openSockets = 0;
+let pendingOperations = 0;
+
+/** The counters behind `socketAccounting()`. */
+export function currentAccounting(): { openSockets: number; pendingOperations: number } {
+  return { openSockets, pendingOperations };
+}
+
+// -- poll(2) through FFI --
+
+const POLLIN = 1;
+const ZMQ_FD = 14;
+
+const LIBC_SYMBOLS = {
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
+  pipe: { parameters: ["buffer"], result: "i32" },
+  write: { parameters: ["i32", "buffer", "u64"], result: "i64" },
+  read: { parameters: ["i32", "buffer", "u64"], result: "i64" },
+  close: { parameters: ["i32"], result: "i32" },
+} as const;
+
+const DARWIN_SYMBOLS = {
+  ...LIBC_SYMBOLS,
+  poll: { parameters: ["buffer", "u32", "i32"], result: "i32", nonblocking: true },
+} as const;
+
+interface Libc {
+  poll(fds: Uint8Array<ArrayBuffer>, count: number | bigint, timeout: number): Promise<number>;
+  pipe(fds: Uint8Array<ArrayBuffer>): number;
+  write(fd: number, bytes: Uint8Array<ArrayBuffer>, length: bigint): number | bigint;
+  read(fd: number, bytes: Uint8Array<ArrayBuffer>, length: bigint): number | bigint;
+  close(fd: number): number;
+}
+
+let libc: Libc | undefined;
+let pollCount: number | bigint = 2n;
+
+function loadLibc(): Libc {
+  if (libc !== undefined) return libc;
+  const os = Deno.build.os;
+  if (os === "darwin") {
+    libc = Deno.dlopen("libSystem.B.dylib", DARWIN_SYMBOLS).symbols as unknown as Libc;
+    pollCount = 2;
+  } else if (os === "linux") {
+    libc = Deno.dlopen("libc.so.6", LIBC_SYMBOLS).symbols as unknown as Libc;
+  } else {
+    throw new Error(
+      `Cannot open a ZeroMQ socket on ${os}: waiting for sockets needs poll(2), available on Linux and macOS`,
+    );
+  }
+  return libc;
+}
+
+/** Resolves on the next turn of the event loop (`setTimeout(0)` takes about 2 ms under Deno). */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Whether `error` is ZeroMQ's "would block". */
+export function isAgain(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "EAGAIN";
+}
+
+// -- Sockets --
+
+/** Messages a receive loop takes back to back before it lets timers and I/O run. */
+const RECEIVE_BATCH = 256;
+
+/**
+ * A zeromq.js socket that never has an operation pending inside zeromq.js, can wait for its
+ * `ZMQ_FD` without zeromq.js's poller, and is counted while open.
+ */
+export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
+  /** The zeromq.js socket, for bind/connect/options; never call send/receive on it directly. */
+  readonly raw: S;
+  #closed = false;
+  readonly #fd: number;
+  /** pollfd[2]: ZMQ_FD and the read end of the wake pipe. */
+  readonly #pollfds = new Uint8Array(16);
+  readonly #pipe = new Int32Array([-1, -1]);
+  #waiting: Promise<void> | null = null;
+  #wakeups = 0;
+  readonly #byte = new Uint8Array(64);
+
+  constructor(raw: S) {
+    this.raw = raw;
+    openSockets++;
+    try {
+      loadLibc();
+      this.#fd = (raw as unknown as { getInt32Option(option: number): number }).getInt32Option(
+        ZMQ_FD,
+      );
+    } catch (error) {
+      this.#closed = true;
+      openSockets--;
+      raw.close();
+      throw error;
+    }
+  }
+
+  /** How many waits have ended: a caller can tell whether a `send()` had to wait. */
+  get wakeups(): number {
+    return this.#wakeups;
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Hands `message` to ZeroMQ. When the socket's queue is full (a `noDrop` publisher), waits for
+   * room and retries, keeping order: backpressure, never loss. Resolves `true` once ZeroMQ took
+   * the message, `false` if the socket was closed first.
+   */
+  async send(message: Message | Uint8Array | string | (Uint8Array | string)[]): Promise<boolean> {
+    for (;;) {
+      if (this.#closed) return false;
+      try {
+        await (this.raw as unknown as zmq.Writable).send(message);
+        return true;
+      } catch (error) {
+        if (!isAgain(error)) throw error;
+      }
+      await this.wait();
+    }
+  }
+
+  /** Resolves with the next message if one is queued, `null` otherwise; never waits. */
+  async receive(): Promise<Message | null> {
+    if (this.#closed) return null;
+    try {
+      return await (this.raw as unknown as zmq.Readable).receive() as Message;
+    } catch (error) {
+      if (isAgain(error)) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Resolves when the socket may be ready — its `ZMQ_FD` signalled — or was closed, or
+   * `interrupt()` was called. The caller retries its operation: a wake-up may be spurious.
+   */
+  wait(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    if (this.#waiting !== null) return this.#waiting;
+    const c = loadLibc();
+    if (this.#pipe[0] < 0) {
+      if (c.pipe(new Uint8Array(this.#pipe.buffer)) !== 0) {
+        throw new Error("Cannot wait for a ZeroMQ socket: pipe(2) failed");
+      }
+      const view = new DataView(this.#pollfds.buffer);
+      view.setInt32(0, this.#fd, true);
+      view.setInt16(4, POLLIN, true);
+      view.setInt32(8, this.#pipe[0], true);
+      view.setInt16(12, POLLIN, true);
+    }
+    pendingOperations++;
+    this.#waiting = c.poll(this.#pollfds, pollCount, -1).then(() => {
+      pendingOperations--;
+      this.#wakeups++;
+      this.#waiting = null;
+      // revents of the wake pipe: drain it, so the next poll blocks again
+      if ((this.#pollfds[14] & POLLIN) !== 0) c.read(this.#pipe[0], this.#byte, 64n);
+      if (this.#closed) this.#closePipe();
+    });
+    return this.#waiting;
+  }
+
+  /** Wakes a `wait()` in flight; does nothing if there is none. */
+  interrupt(): void {
+    if (this.#waiting !== null) loadLibc().write(this.#pipe[1], this.#byte, 1n);
+  }
+
+  /**
+   * Closes the socket (after setting `linger`, in ms, if given) and resolves once nothing of it is
+   * pending any more. Calling it again returns at once.
+   */
+  async close(linger?: number): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (linger !== undefined) this.raw.linger = linger;
+    this.raw.close();
+    openSockets--;
+    if (this.#waiting !== null) {
+      this.interrupt();
+      await this.#waiting;
+    } else {
+      this.#closePipe();
+    }
+  }
+
+  #closePipe(): void {
+    if (this.#pipe[0] < 0) return;
+    const c = loadLibc();
+    c.close(this.#pipe[0]);
+    c.close(this.#pipe[1]);
+    this.#pipe[0] = this.#pipe[1] = -1;
+  }
+}
+
+/**
+ * Takes every message off `socket` and hands it to `onMessage` (awaiting it when it returns a
+ * promise), waiting on the socket when none is queued. Ends when the socket is closed, or when
+ * no message is queued and `done()` says so. Lets the event loop run every few hundred messages.
+ */
+export async function receiveEach(
+  socket: SafeSocket,
+  onMessage: (message: Message) => void | Promise<unknown>,
+  done: () => boolean,
+): Promise<void> {
+  let taken = 0;
+  for (;;) {
+    const message = await socket.receive();
+    if (message === null) {
+      if (socket.closed || done()) return;
+      await socket.wait();
+      taken = 0;
+      continue;
+    }
+    const pending = onMessage(message);
+    if (pending !== undefined) await pending;
+    if (++taken === RECEIVE_BATCH) {
+      taken = 0;
+      await nextTurn();
+    }
+  }
+}
+
+/** The socket types the sockets module uses, created with the options every one of them needs. */
+export function openPublisher(): SafeSocket<zmq.Publisher> {
+  return new SafeSocket(new zmq.Publisher({ linger: 0, noDrop: true, sendTimeout: 0 }));
+}
+
+/** A SUB socket for a peer's incoming events. */
+export function openSubscriber(): SafeSocket<zmq.Subscriber> {
+  return new SafeSocket(new zmq.Subscriber({ linger: 0, receiveTimeout: 0 }));
+}
+
+/** The broker's outgoing XPUB: lossless (`noDrop`). */
+export function openXPublisher(): SafeSocket<zmq.XPublisher> {
+  return new SafeSocket(
+    new zmq.XPublisher({ linger: 0, noDrop: true, sendTimeout: 0, receiveTimeout: 0 }),
+  );
+}
+
+/** The broker's incoming XSUB. */
+export function openXSubscriber(): SafeSocket<zmq.XSubscriber> {
+  return new SafeSocket(new zmq.XSubscriber({ linger: 0, sendTimeout: 0, receiveTimeout: 0 }));
+}
+
+/** The errno name of a zeromq.js error, or `"EUNKNOWN"`. */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "EUNKNOWN";
+}

@@ -1,0 +1,266 @@
+/**
+ * `Broker`: relays every event published by any `Peer` (or Python MrEventLoop peer) to every peer
+ * subscribed to it.
+ *
+ * @module
+ */
+
+import { BrokerBindError } from "./errors.ts";
+import {
+  assertNotHeld,
+  checkEndpoint,
+  fileIdentity,
+  ipcPath,
+  removeSocketFile,
+} from "./endpoints.ts";
+import {
+  errorCode,
+  type Message,
+  nextTurn,
+  openXPublisher,
+  openXSubscriber,
+  type SafeSocket,
+} from "./_zmq.ts";
+
+/** Options of `new Broker(inEndpoint, outEndpoint, options)`. */
+export interface BrokerOptions {
+  /**
+   * How long, in milliseconds, `stop()` keeps relaying the events that had already reached the
+   * broker, and ZeroMQ keeps sending them to subscribers, before giving up on a subscriber that
+   * does not read. Default 1000.
+   */
+  linger?: number;
+}
+
+const NEW = 0;
+const STARTING = 1;
+const STARTED = 2;
+const STOPPING = 3;
+const STOPPED = 4;
+
+/** Relayed messages between two looks at the subscriptions the XPUB socket queued for us. */
+const SUBSCRIPTION_DRAIN_EVERY = 1024;
+
+/**
+ * Relays events between peers: binds a ZeroMQ XPUB socket on `inEndpoint` (peers receive from it)
+ * and an XSUB socket, subscribed to everything, on `outEndpoint` (peers publish to it), and moves
+ * every message from the one to the other unparsed, all its parts, so no frame can crash it.
+ *
+ * - Filtering happens here: each peer subscribes to the prefix of each event it wants, and the
+ *   broker sends it only those.
+ * - Nothing is dropped: the XPUB socket is `noDrop`, so a subscriber that falls behind makes the
+ *   broker wait, which makes the publishers wait — backpressure instead of loss. One slow
+ *   subscriber therefore slows down every publisher of the events it subscribes to.
+ * - `start()` resolves once both endpoints are bound; `tcp://host:0` binds a free port, and
+ *   `inEndpoint`/`outEndpoint` then give the endpoints actually bound. An `ipc://` path another
+ *   live broker holds is refused with a {@linkcode BrokerBindError} (libzmq would take it over
+ *   silently); a stale socket file left by a killed broker is replaced.
+ * - `stop()` (or leaving an `await using` scope) relays what has already arrived, for at most
+ *   `linger` ms, closes both sockets and removes the `ipc://` socket files it created.
+ *
+ * A peer does not notice a broker that restarts on the same endpoints: ZeroMQ reconnects and
+ * re-subscribes on its own. Events in flight through a broker that is stopped or killed are lost;
+ * peers report it (see `Peer.brokerLost`).
+ *
+ * @example A broker for a scope
+ * ```ts
+ * import { Broker, socketAccounting } from "@mreventloop/core/sockets";
+ * import assert from "node:assert/strict";
+ * const dir = await Deno.makeTempDir();
+ * {
+ *   await using broker = await new Broker(`ipc://${dir}/in`, `ipc://${dir}/out`).start();
+ *   assert.equal(broker.inEndpoint, `ipc://${dir}/in`);
+ *   assert.ok((await Deno.lstat(`${dir}/in`)).isSocket);
+ * }
+ * await assert.rejects(Deno.lstat(`${dir}/in`), Deno.errors.NotFound);
+ * assert.deepEqual(socketAccounting(), { openSockets: 0, pendingOperations: 0 });
+ * await Deno.remove(dir);
+ * ```
+ *
+ * @example Any free TCP port
+ * ```ts
+ * import { Broker } from "@mreventloop/core/sockets";
+ * import assert from "node:assert/strict";
+ * await using broker = await new Broker("tcp://127.0.0.1:0", "tcp://127.0.0.1:0").start();
+ * assert.match(broker.inEndpoint, /^tcp:\/\/127\.0\.0\.1:\d+$/);
+ * assert.notEqual(broker.inEndpoint, broker.outEndpoint);
+ * ```
+ */
+export class Broker implements AsyncDisposable {
+  #inEndpoint: string;
+  #outEndpoint: string;
+  readonly #linger: number;
+  #state = NEW;
+  #xpub: SafeSocket | null = null;
+  #xsub: SafeSocket | null = null;
+  #relay: Promise<void> | null = null;
+  #stopRequested = false;
+  #starting: Promise<this> | null = null;
+  #stopping: Promise<void> | null = null;
+  readonly #socketFiles: { path: string; identity: number | null }[] = [];
+
+  /**
+   * Prepares a broker; nothing is bound before `start()`.
+   *
+   * @param inEndpoint Where peers receive events: the broker's XPUB side, the first endpoint a
+   * `Peer` takes.
+   * @param outEndpoint Where peers publish events: the broker's XSUB side, the second endpoint.
+   * @throws {TypeError} when an endpoint is not an endpoint string, or both are the same.
+   */
+  constructor(inEndpoint: string, outEndpoint: string, options: BrokerOptions = {}) {
+    this.#inEndpoint = checkEndpoint("Broker: inEndpoint", inEndpoint);
+    this.#outEndpoint = checkEndpoint("Broker: outEndpoint", outEndpoint);
+    if (inEndpoint === outEndpoint && !inEndpoint.endsWith(":0") && inEndpoint !== "ipc://*") {
+      throw new TypeError(
+        `Cannot create Broker: inEndpoint and outEndpoint must differ, received "${inEndpoint}" twice`,
+      );
+    }
+    const linger = options.linger ?? 1000;
+    if (typeof linger !== "number" || !(linger >= 0 && linger <= 2 ** 31 - 1)) {
+      throw new RangeError(
+        `Cannot create Broker: linger must be a number of milliseconds from 0 to 2^31-1, received ${linger}`,
+      );
+    }
+    this.#linger = linger;
+  }
+
+  /** The endpoint peers receive from; after `start()`, the endpoint actually bound. */
+  get inEndpoint(): string {
+    return this.#inEndpoint;
+  }
+
+  /** The endpoint peers publish to; after `start()`, the endpoint actually bound. */
+  get outEndpoint(): string {
+    return this.#outEndpoint;
+  }
+
+  /**
+   * Binds both endpoints and starts relaying; resolves with the broker once both are bound.
+   *
+   * @throws {BrokerBindError} when an endpoint cannot be bound; nothing stays open then.
+   * @throws {Error} when the broker was already started.
+   */
+  start(): Promise<this> {
+    if (this.#state !== NEW) {
+      return Promise.reject(
+        new Error(`Cannot start Broker on ${this.#inEndpoint}: it was already started`),
+      );
+    }
+    this.#state = STARTING;
+    this.#starting = this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<this> {
+    try {
+      await assertNotHeld(this.#inEndpoint);
+      await assertNotHeld(this.#outEndpoint);
+      this.#xpub = openXPublisher();
+      this.#inEndpoint = await this.#bind(this.#xpub, this.#inEndpoint);
+      this.#xsub = openXSubscriber();
+      this.#outEndpoint = await this.#bind(this.#xsub, this.#outEndpoint);
+      // subscribe to everything upstream: the XPUB side does the filtering
+      await this.#xsub.send(SUBSCRIBE_ALL);
+    } catch (error) {
+      await this.#closeAll(0);
+      this.#state = STOPPED;
+      throw error;
+    }
+    this.#relay = this.#runRelay(this.#xsub, this.#xpub);
+    this.#state = STARTED;
+    return this;
+  }
+
+  async #bind(socket: SafeSocket, endpoint: string): Promise<string> {
+    try {
+      await socket.raw.bind(endpoint);
+    } catch (error) {
+      const code = errorCode(error);
+      const why = error instanceof Error ? error.message : String(error);
+      throw new BrokerBindError(endpoint, code, why, { cause: error });
+    }
+    const bound = socket.raw.lastEndpoint ?? endpoint;
+    const path = ipcPath(bound);
+    if (path !== null) this.#socketFiles.push({ path, identity: fileIdentity(path) });
+    return bound;
+  }
+
+  /**
+   * Moves every message from XSUB to XPUB until asked to stop, then relays what is queued and
+   * returns. Subscription messages the XPUB socket queues for us are read and dropped now and
+   * then, so they cannot pile up.
+   */
+  async #runRelay(xsub: SafeSocket, xpub: SafeSocket): Promise<void> {
+    let sinceDrain = 0;
+    let taken = 0;
+    for (;;) {
+      const message: Message | null = await xsub.receive();
+      if (message === null) {
+        await dropSubscriptions(xpub);
+        sinceDrain = 0;
+        if (this.#stopRequested || xsub.closed) return;
+        await xsub.wait();
+        taken = 0;
+        continue;
+      }
+      if (!await xpub.send(message)) return; // XPUB closed by a stop that ran out of time
+      if (++sinceDrain === SUBSCRIPTION_DRAIN_EVERY) {
+        await dropSubscriptions(xpub);
+        sinceDrain = 0;
+      }
+      if (++taken === 256) {
+        taken = 0;
+        await nextTurn();
+      }
+    }
+  }
+
+  /**
+   * Stops relaying: relays what has already arrived (for at most `linger` ms), closes both
+   * sockets and removes the `ipc://` socket files the broker created. Resolves when all is done;
+   * calling it again returns the same promise.
+   */
+  stop(): Promise<void> {
+    if (this.#stopping === null) this.#stopping = this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    if (this.#state === STARTING) await this.#starting!.catch(() => {});
+    if (this.#state !== STARTED) {
+      this.#state = STOPPED;
+      return;
+    }
+    this.#state = STOPPING;
+    this.#stopRequested = true;
+    this.#xsub!.interrupt();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outOfTime = new Promise<void>((resolve) => timer = setTimeout(resolve, this.#linger));
+    await Promise.race([this.#relay, outOfTime]);
+    clearTimeout(timer);
+    await this.#closeAll(this.#linger);
+    await this.#relay;
+    this.#state = STOPPED;
+  }
+
+  async #closeAll(linger: number): Promise<void> {
+    await this.#xsub?.close();
+    await this.#xpub?.close(linger);
+    for (const { path, identity } of this.#socketFiles) removeSocketFile(path, identity);
+    this.#socketFiles.length = 0;
+  }
+
+  /** Stops the broker at the end of an `await using` scope; see `stop()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}
+
+const SUBSCRIBE_ALL = new Uint8Array([1]);
+
+/** Reads and drops the subscription messages the XPUB socket queued. */
+async function dropSubscriptions(xpub: SafeSocket): Promise<void> {
+  while (await xpub.receive() !== null) {
+    // nothing to do: libzmq already applied the subscription
+  }
+}
