@@ -4,18 +4,32 @@
  * @module
  */
 
-import type { EventLoop } from "./event_loop.ts";
-import { classNameOf, LOOP, LOOP_ATTR, POST, SLOT_METHOD } from "./_internal.ts";
+import { EventLoop } from "./event_loop.ts";
+import { classNameOf, describe, LOOP, LOOP_ATTR, POST, SLOT_METHOD } from "./_internal.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyMethod = (this: any, ...args: any[]) => unknown;
 
-/** The loop of `object`: the one assigned to it, or the one `@hasEventLoop` creates on first use. */
+/**
+ * The loop of `object`: the one assigned to it, or the one `@hasEventLoop` creates on first use.
+ *
+ * @throws {TypeError} if a class field hides the attribute `@hasEventLoop` defines and holds no
+ * loop: queuing nothing and running the slot at once would break the one-at-a-time promise.
+ */
 export function loopOf(object: object): EventLoop | undefined {
   const loop = (object as { [LOOP]?: EventLoop })[LOOP];
   if (loop !== undefined) return loop;
   const attr = (object as { [LOOP_ATTR]?: string })[LOOP_ATTR];
-  return attr === undefined ? undefined : (object as Record<string, EventLoop>)[attr];
+  if (attr === undefined) return undefined;
+  const value = (object as Record<string, unknown>)[attr];
+  if (value instanceof EventLoop) return value;
+  throw new TypeError(
+    `Cannot queue a slot call on ${
+      classNameOf(object)
+    }: its @hasEventLoop attribute "${attr}" holds ${
+      describe(value)
+    }, not an EventLoop (declare it with \`declare ${attr}: EventLoop\`, not a class field)`,
+  );
 }
 
 /**

@@ -259,3 +259,47 @@ Deno.test("An event connected to a @slot of an object without a loop runs it at 
   emitter.events.produced("cake", 2);
   assert.deepEqual(direct.seen, [["cake", 2]]);
 });
+
+Deno.test("A @slot throws a TypeError when a class field hides the @hasEventLoop attribute", () => {
+  @hasEventLoop("eventLoop")
+  class Shadowed {
+    // A field, not `declare`: it hides the accessor @hasEventLoop defines.
+    eventLoop!: EventLoop;
+    readonly seen: string[] = [];
+
+    @slot
+    onProduced(product: string): void {
+      this.seen.push(product);
+    }
+  }
+  const shadowed = new Shadowed();
+  const message =
+    /^Cannot queue a slot call on Shadowed: its @hasEventLoop attribute "eventLoop" holds undefined, not an EventLoop \(declare it with `declare eventLoop: EventLoop`, not a class field\)$/;
+  assert.throws(() => shadowed.onProduced("direct"), { name: "TypeError", message });
+  @emits("events", ["produced"])
+  class Emitter {
+    declare readonly events: Events<{ produced: [product: string] }>;
+  }
+  const emitter = new Emitter();
+  connect(emitter, shadowed);
+  assert.throws(() => emitter.events.produced("emitted"), { name: "TypeError", message });
+  assert.deepEqual(shadowed.seen, []);
+});
+
+Deno.test("A class field holding an EventLoop still serves as the object's loop", async () => {
+  @hasEventLoop("eventLoop")
+  class Fielded {
+    eventLoop = new EventLoop();
+    readonly seen: string[] = [];
+
+    @slot
+    onProduced(product: string): void {
+      this.seen.push(product);
+    }
+  }
+  const fielded = new Fielded();
+  fielded.onProduced("queued");
+  assert.deepEqual(fielded.seen, []);
+  await fielded.eventLoop.stop();
+  assert.deepEqual(fielded.seen, ["queued"]);
+});
