@@ -337,7 +337,11 @@ export class EventLoop implements AsyncDisposable {
         this.#current = call;
         this.#currentFn = fn;
         this.#currentSelf = self;
-        (result as PromiseLike<unknown>).then(this.#onAsyncResult, this.#onAsyncError);
+        // Any other thenable may call back twice, at once, or throw: a Promise adopts it safely.
+        (result instanceof Promise ? result : Promise.resolve(result)).then(
+          this.#onAsyncResult,
+          this.#onAsyncError,
+        );
         return;
       }
       if (call !== undefined) call[RESOLVE](result);
@@ -409,8 +413,12 @@ export class EventLoop implements AsyncDisposable {
 }
 
 function isThenable(value: unknown): boolean {
-  return value !== null && (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function";
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === "function";
+  } catch {
+    return true; // a throwing `then` getter: Promise.resolve turns it into the call's failure
+  }
 }
 
 function callName(fn: AnyFunction, self: unknown): string {

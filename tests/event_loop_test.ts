@@ -452,6 +452,70 @@ for (const kind of ["sync", "async"] as const) {
   });
 }
 
+Deno.test("A call returning a thenable that settles twice, or at once, still runs one call at a time", async () => {
+  const loop = new EventLoop({ exitOnException: false });
+  const log: string[] = [];
+  let inCall = false;
+  const enter = (name: string) => {
+    assert.equal(inCall, false, `${name} started while another call ran`);
+    inCall = true;
+    log.push(`enter ${name}`);
+  };
+  const leave = (name: string) => {
+    log.push(`leave ${name}`);
+    inCall = false;
+  };
+  const twice = loop.enqueue(() => {
+    enter("twice");
+    leave("twice");
+    // Not a Promise: calls back at once, then again, then throws.
+    return {
+      then(resolve: (value: string) => void) {
+        resolve("first");
+        resolve("second");
+        throw new Error("then() threw after settling");
+      },
+    };
+  });
+  const slow = loop.enqueue(async () => {
+    enter("slow");
+    await ticks(3);
+    leave("slow");
+    return "slow";
+  });
+  loop.enqueue(() => {
+    enter("last");
+    leave("last");
+  });
+  await loop.stop();
+  assert.deepEqual(log, [
+    "enter twice",
+    "leave twice",
+    "enter slow",
+    "leave slow",
+    "enter last",
+    "leave last",
+  ]);
+  assert.equal(await twice, "first");
+  assert.equal(await slow, "slow");
+});
+
+Deno.test("A call returning an object whose then getter throws fails, and the loop carries on", async () => {
+  const loop = new EventLoop({ exitOnException: false });
+  const exceptions: unknown[] = [];
+  connect(loop, "exception", (error) => exceptions.push(error));
+  const broken = loop.enqueue(() => ({
+    get then(): never {
+      throw new Error("then getter threw");
+    },
+  }));
+  const next = loop.enqueue(() => "next");
+  await loop.stop();
+  await assert.rejects(async () => await broken, { message: "then getter threw" });
+  assert.equal(await next, "next");
+  assert.deepEqual(exceptions.map((error) => (error as Error).message), ["then getter threw"]);
+});
+
 Deno.test("A queue grown while a call runs keeps FIFO order", async () => {
   const loop = new EventLoop();
   const order: number[] = [];
