@@ -22,8 +22,10 @@ import { EventLoopStateError } from "./errors.ts";
 /** Options of `new EventLoop(options)`. */
 export interface EventLoopOptions {
   /**
-   * When a queued call throws: `true` (the default, as in the original) logs the error with its
-   * stack and ends the process with status 1; `false` emits the `exception` event and carries on.
+   * When a queued call throws (or its promise rejects), or a listener of the loop's `started`,
+   * `stopped`, `active` or `idle` event throws: `true` (the default, as in the original) logs the
+   * error with its stack and ends the process with status 1; `false` emits the `exception` event
+   * and carries on. A listener of `exception` that throws is logged, never re-emitted.
    */
   exitOnException?: boolean;
 }
