@@ -58,6 +58,24 @@ export interface PeerStartOptions {
   timeout?: number;
 }
 
+/**
+ * The event map of a peer that receives or publishes nothing: `Peer<Products, NoEvents>`.
+ *
+ * @example A peer that only publishes
+ * ```ts
+ * import { type NoEvents, Peer } from "@mreventloop/core/sockets";
+ * import assert from "node:assert/strict";
+ * const peer = new Peer<NoEvents, { produced: [product: string] }>(
+ *   "ipc:///tmp/in",
+ *   "ipc:///tmp/out",
+ *   [],
+ *   ["produced"],
+ * );
+ * assert.equal(typeof peer.publish.produced, "function");
+ * ```
+ */
+export type NoEvents = Record<never, never>;
+
 /** `peer.publish`: one function per published event; calling it publishes the event. */
 export type PublishFunctions<M extends EventMap> = {
   readonly [K in keyof M & string]: (...args: M[K]) => void;
@@ -111,7 +129,7 @@ const BATCH_START = 0x5b; // "["
  *
  * @example A producer and a consumer crossing a broker
  * ```ts
- * import { Broker, Peer } from "@mreventloop/core/sockets";
+ * import { Broker, type NoEvents, Peer } from "@mreventloop/core/sockets";
  * import { connect, SyncEvent } from "@mreventloop/core";
  * import assert from "node:assert/strict";
  *
@@ -120,9 +138,9 @@ const BATCH_START = 0x5b; // "["
  * const [inEndpoint, outEndpoint] = [`ipc://${dir}/in`, `ipc://${dir}/out`];
  * {
  *   await using _broker = await new Broker(inEndpoint, outEndpoint).start();
- *   await using consumer = await new Peer<Products, {}>(inEndpoint, outEndpoint, ["produced"], [])
+ *   await using consumer = await new Peer<Products, NoEvents>(inEndpoint, outEndpoint, ["produced"], [])
  *     .start();
- *   await using producer = await new Peer<{}, Products>(inEndpoint, outEndpoint, [], ["produced"])
+ *   await using producer = await new Peer<NoEvents, Products>(inEndpoint, outEndpoint, [], ["produced"])
  *     .start();
  *   const seen: string[] = [];
  *   connect(consumer, "produced", (product) => seen.push(product));

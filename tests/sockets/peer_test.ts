@@ -1,0 +1,436 @@
+import assert from "node:assert/strict";
+import {
+  Broker,
+  type BrokerLostError,
+  type FrameError,
+  type NoEvents,
+  Peer,
+  PeerStartError,
+} from "@mreventloop/core/sockets";
+import { connect, EventLoop, hasEventLoop, slot, SyncEvent } from "@mreventloop/core";
+import {
+  assertNothingOpen,
+  bytes,
+  guard,
+  RawPublisher,
+  RawSubscriber,
+  tempEndpoints,
+  text,
+} from "./_fixtures/helpers.ts";
+
+type Products = { produced: [product: string]; request_product: [id: number, label: string] };
+
+// -- Starting --
+
+Deno.test("Peer.start() rejects with a PeerStartError naming both endpoints when no broker answers", async () => {
+  await using eps = await tempEndpoints();
+  const peer = new Peer(eps.inEndpoint, eps.outEndpoint, ["x"], ["y"]);
+  const error = await peer.start({ timeout: 100 }).catch((e) => e);
+  assert.ok(error instanceof PeerStartError);
+  assert.equal(error.inEndpoint, eps.inEndpoint);
+  assert.equal(error.outEndpoint, eps.outEndpoint);
+  assert.ok(error.message.includes(eps.inEndpoint) && error.message.includes(eps.outEndpoint));
+  assert.match(error.message, /no answer within 100 ms/);
+  assertNothingOpen();
+});
+
+Deno.test("Peer.start() rejects naming the endpoints when its signal aborts, with the reason as cause", async () => {
+  await using eps = await tempEndpoints();
+  const controller = new AbortController();
+  const peer = new Peer(eps.inEndpoint, eps.outEndpoint, [], []);
+  const starting = peer.start({ signal: controller.signal });
+  controller.abort(new Error("changed my mind"));
+  const error = await starting.catch((e) => e);
+  assert.ok(error instanceof PeerStartError);
+  assert.match(error.message, /aborted/);
+  assert.ok(error.message.includes(eps.inEndpoint));
+  assert.equal((error.cause as Error).message, "changed my mind");
+  const early = await new Peer(eps.inEndpoint, eps.outEndpoint, [], [])
+    .start({ signal: AbortSignal.abort() }).catch((e) => e);
+  assert.ok(early instanceof PeerStartError);
+  assertNothingOpen();
+});
+
+Deno.test("Peer.start() can be called again after it failed, and events queued before are sent", async () => {
+  await using eps = await tempEndpoints();
+  const producer = new Peer<NoEvents, Products>(eps.inEndpoint, eps.outEndpoint, [], ["produced"]);
+  producer.publish.produced("queued before start");
+  await assert.rejects(producer.start({ timeout: 20 }), PeerStartError);
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using consumer = await new Peer<Products, NoEvents>(eps.inEndpoint, eps.outEndpoint, [
+    "produced",
+  ], []).start();
+  const next = new SyncEvent(consumer.events.produced, { timeout: 5000 });
+  await producer.start();
+  assert.equal(await next, "queued before start");
+  await assert.rejects(producer.start(), /it is started/);
+  await producer.stop(); // before the broker stops, so it can confirm delivery
+});
+
+Deno.test("An event published right after start() reaches every started subscriber, 50 times", async () => {
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using first = await new Peer(eps.inEndpoint, eps.outEndpoint, ["ping"], []).start();
+  for (let round = 0; round < 50; round++) {
+    // a fresh subscriber and a fresh publisher each round
+    await using second = await new Peer(eps.inEndpoint, eps.outEndpoint, ["ping"], []).start();
+    await using producer = await new Peer(eps.inEndpoint, eps.outEndpoint, [], ["ping"]).start();
+    const both = [new SyncEvent(first.events.ping), new SyncEvent(second.events.ping)];
+    producer.publish.ping(round);
+    assert.deepEqual(await guard(Promise.all(both), 5000, `round ${round}`), [round, round]);
+  }
+});
+
+// -- Publishing --
+
+Deno.test("Peer writes frames byte for byte as Python's json.dumps does", async () => {
+  await using eps = await tempEndpoints();
+  {
+    await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+    await using raw = new RawSubscriber(eps.inEndpoint, [
+      '{"jsonrpc": "2.0", "method": "',
+      "sync:",
+    ]);
+    await using syncer = new RawPublisher(eps.outEndpoint);
+    await syncer.sync(raw);
+    await using peer = await new Peer(eps.inEndpoint, eps.outEndpoint, [], [
+      "produced",
+      "two_args",
+      "no_args",
+    ]).start();
+    peer.publish.produced("some product");
+    peer.publish.two_args("a", 1);
+    peer.publish.no_args();
+    peer.publish.produced('grüße ✓ "q" \\ /');
+    await guard(raw.next((m) => text(m[0]).includes("gr\\u00fc")), 5000, "the last frame");
+    const frames = raw.messages.flat().map(text).filter((f) => f.includes('"id"'));
+    const ids = frames.map((f) => Number(/"id": (\d+)\}$/.exec(f)![1]));
+    assert.deepEqual(ids, [ids[0], ids[0] + 1, ids[0] + 2, ids[0] + 3]);
+    assert.deepEqual(frames, [
+      `{"jsonrpc": "2.0", "method": "produced", "params": ["some product"], "id": ${ids[0]}}`,
+      `{"jsonrpc": "2.0", "method": "two_args", "params": ["a", 1], "id": ${ids[1]}}`,
+      `{"jsonrpc": "2.0", "method": "no_args", "id": ${ids[2]}}`,
+      `{"jsonrpc": "2.0", "method": "produced", "params": ["gr\\u00fc\\u00dfe \\u2713 \\"q\\" \\\\ /"], "id": ${
+        ids[3]
+      }}`,
+    ]);
+  }
+  assertNothingOpen();
+});
+
+Deno.test("Events of one name published in one tick go out as one multipart message, in order", async () => {
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using raw = new RawSubscriber(eps.inEndpoint, ['{"jsonrpc": "2.0", "method": "', "sync:"]);
+  await using syncer = new RawPublisher(eps.outEndpoint);
+  await syncer.sync(raw);
+  await using peer = await new Peer(eps.inEndpoint, eps.outEndpoint, [], ["a", "b", "end"]).start();
+  peer.publish.a(1);
+  peer.publish.a(2);
+  peer.publish.a(3);
+  peer.publish.b(4);
+  peer.publish.a(5);
+  peer.publish.end();
+  await guard(raw.next((m) => text(m[0]).includes('"end"')), 5000, "the end frame");
+  const messages = raw.messages
+    .filter((m) => !text(m[0]).startsWith("sync:") && !text(m[0]).includes("mreventloop.probe"))
+    .map((m) => m.map((f) => JSON.parse(text(f))).map((r) => `${r.method}${r.params ?? ""}`));
+  assert.deepEqual(messages, [["a1", "a2", "a3"], ["b4"], ["a5"], ["end"]]);
+});
+
+Deno.test("publish() rejects arguments that cannot be JSON with a TypeError naming the event", async () => {
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using consumer = await new Peer(eps.inEndpoint, eps.outEndpoint, ["produced"], []).start();
+  await using peer = await new Peer(eps.inEndpoint, eps.outEndpoint, [], ["produced"]).start();
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  for (const bad of [() => 1, Symbol("s"), 10n, cycle, { deep: [new Map()] }]) {
+    assert.throws(
+      () => peer.publish.produced("fine", bad),
+      (error) =>
+        error instanceof TypeError && /Cannot publish produced: argument 1/.test(error.message),
+    );
+  }
+  // nothing of the rejected calls was queued: the next event is the first to arrive
+  const next = new SyncEvent(consumer.events.produced, { timeout: 5000 });
+  peer.publish.produced("good");
+  assert.equal(await next, "good");
+});
+
+Deno.test("publish() after stop() throws, and stop() sends what was published just before", async () => {
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using consumer = await new Peer(eps.inEndpoint, eps.outEndpoint, ["n"], []).start();
+  const seen: number[] = [];
+  consumer.events.n.addListener((n) => seen.push(n));
+  const producer = await new Peer(eps.inEndpoint, eps.outEndpoint, [], ["n"]).start();
+  for (let i = 0; i < 5000; i++) producer.publish.n(i);
+  await producer.stop();
+  assert.throws(() => producer.publish.n(-1), /Cannot publish n: .* is stopped/);
+  // stop() confirmed the broker relayed everything; the consumer receives it all
+  while (seen.length < 5000) await guard(new SyncEvent(consumer.events.n), 5000, "more events");
+  assert.deepEqual(seen, Array.from({ length: 5000 }, (_, i) => i));
+});
+
+Deno.test("flush() resolves once everything published was handed to ZeroMQ", async () => {
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using peer = await new Peer(eps.inEndpoint, eps.outEndpoint, [], ["n"]).start();
+  for (let i = 0; i < 10_000; i++) peer.publish.n(i);
+  await peer.flush();
+  await peer.flush(); // nothing queued: resolves at once
+  await assert.rejects(new Peer("ipc:///tmp/a", "ipc:///tmp/b", [], []).flush(), /not started/);
+});
+
+// -- Receiving --
+
+Deno.test("Peer is a connect emitter of its events and peer.publish a connect receiver", async () => {
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using producerPeer = await new Peer<Products, Products>(
+    eps.inEndpoint,
+    eps.outEndpoint,
+    ["request_product"],
+    ["produced"],
+  ).start();
+  await using consumerPeer = await new Peer<Products, Products>(
+    eps.inEndpoint,
+    eps.outEndpoint,
+    ["produced"],
+    ["request_product"],
+  ).start();
+  const local = new (await import("@mreventloop/core")).Events<Products>([
+    "request_product",
+    "produced",
+  ]);
+  connect(local, "request_product", consumerPeer.publish, "request_product");
+  connect(
+    producerPeer,
+    "request_product",
+    (id, label) => producerPeer.publish.produced(`${label} #${id}`),
+  );
+  const produced = new SyncEvent(consumerPeer.events.produced, { timeout: 5000 });
+  local.request_product(7, "cake");
+  assert.equal(await produced, "cake #7");
+});
+
+Deno.test("Peer accepts what Python peers send: notifications, params absent, array or object, batches, multipart", async () => {
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using peer = await new Peer(eps.inEndpoint, eps.outEndpoint, ["e", "end"], []).start();
+  await using raw = new RawPublisher(eps.outEndpoint);
+  await using syncSub = new RawSubscriber(eps.inEndpoint, ["sync:"]);
+  await raw.sync(syncSub);
+  const calls: unknown[][] = [];
+  peer.events.e.addListener((...args: unknown[]) => calls.push(args));
+  const errors: FrameError[] = [];
+  peer.frameError.addListener((e) => errors.push(e));
+  const end = new SyncEvent(peer.events.end, { timeout: 5000 });
+  await raw.send([`{"jsonrpc": "2.0", "method": "e", "params": [1, "a"], "id": 1}`]);
+  await raw.send([`{"jsonrpc": "2.0", "method": "e", "params": [2]}`]); // notification
+  await raw.send([`{"jsonrpc": "2.0", "method": "e"}`]); // params absent
+  await raw.send([`{"jsonrpc": "2.0", "method": "e", "params": {"k": 3}, "id": 2}`]);
+  await raw.send([
+    `{"jsonrpc": "2.0", "method": "e", "params": [4], "id": 3}`,
+    `{"jsonrpc": "2.0", "method": "e", "params": [5], "id": 4}`,
+  ]);
+  await raw.send([
+    `[{"jsonrpc": "2.0", "method": "e", "params": [6]}, {"jsonrpc": "2.0", "method": "not_mine"}, {"jsonrpc": "2.0", "method": "e", "params": [7]}]`,
+  ]);
+  await raw.send([`{"jsonrpc": "2.0", "method": "end"}`]);
+  await end;
+  assert.deepEqual(calls, [[1, "a"], [2], [], [{ k: 3 }], [4], [5], [6], [7]]);
+  assert.deepEqual(errors, []);
+});
+
+Deno.test("Peer reports each bad frame once, with what was wrong, and delivers the good ones around it", async () => {
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using peer = await new Peer<{ e: [n: number]; end: [] }, NoEvents>(
+    eps.inEndpoint,
+    eps.outEndpoint,
+    ["e", "end"],
+    [],
+    { argumentCounts: { e: 1 }, maxFrameBytes: 1000 },
+  ).start();
+  await using raw = new RawPublisher(eps.outEndpoint);
+  await using syncSub = new RawSubscriber(eps.inEndpoint, ["sync:"]);
+  await raw.sync(syncSub);
+  const seen: number[] = [];
+  peer.events.e.addListener((n) => seen.push(n));
+  const problems: string[] = [];
+  peer.frameError.addListener((e) => problems.push(e.problem));
+  const end = new SyncEvent(peer.events.end, { timeout: 5000 });
+  const prefix = `{"jsonrpc": "2.0", "method": "e"`;
+  const good = (n: number) => `${prefix}, "params": [${n}]}`;
+  await raw.send([good(1)]);
+  await raw.send([new Uint8Array([...bytes(prefix), 0xff, 0xfe])]); // not UTF-8
+  await raw.send([good(2)]);
+  await raw.send([`${prefix}, oops`]); // not JSON
+  await raw.send([`${prefix}, "params": 5}`]); // not JSON-RPC: params a number
+  await raw.send([`${prefix}, "method": "other"}`]); // names an event not subscribed to
+  await raw.send([`${prefix}, "params": [1, 2]}`]); // wrong argument count
+  await raw.send([`${prefix}, "params": ["${"x".repeat(2000)}"]}`]); // too large
+  await raw.send([good(3), `${prefix}, bad`, good(4)]); // a bad part between good parts
+  await raw.send([`{"jsonrpc": "2.0", "method": "end"}`]);
+  await end;
+  assert.deepEqual(seen, [1, 2, 3, 4]);
+  assert.deepEqual(problems, [
+    "not-utf8",
+    "not-json",
+    "not-json-rpc",
+    "not-subscribed",
+    "wrong-argument-count",
+    "too-large",
+    "not-json",
+  ]);
+});
+
+Deno.test("10 000 random malformed frames at a broker and a peer cost no good event", async () => {
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using peer = await new Peer<{ good: [n: number]; end: [] }, NoEvents>(
+    eps.inEndpoint,
+    eps.outEndpoint,
+    ["good", "end"],
+    [],
+    { argumentCounts: { good: 1 } },
+  ).start();
+  await using producer = await new Peer(eps.inEndpoint, eps.outEndpoint, [], ["good", "end"])
+    .start();
+  await using raw = new RawPublisher(eps.outEndpoint);
+  await using syncSub = new RawSubscriber(eps.inEndpoint, ["sync:"]);
+  await raw.sync(syncSub);
+  const seen: number[] = [];
+  peer.events.good.addListener((n) => seen.push(n));
+  let reported = 0;
+  peer.frameError.addListener(() => reported++);
+  const end = new SyncEvent(peer.events.end, { timeout: 30_000 });
+
+  let seed = 42;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const prefix = bytes(`{"jsonrpc": "2.0", "method": "good"`);
+  let aimedAtPeer = 0;
+  for (let i = 0; i < 10_000; i++) {
+    const noise = new Uint8Array(1 + Math.floor(random() * 64)).map(() =>
+      Math.floor(random() * 256)
+    );
+    if (i % 2 === 0) {
+      // reaches the peer: the prefix it subscribed to, then garbage that cannot be a 1-argument
+      // "good" request (a leading NUL is never valid JSON there)
+      noise[0] = 0;
+      await raw.send([new Uint8Array([...prefix, ...noise])]);
+      aimedAtPeer++;
+    } else {
+      if (noise[0] === 0x5b || noise[0] === 0x7b) noise[0] = 0; // "[" and "{" could match a peer
+      await raw.send([noise]); // matches nobody's subscription: only the broker sees it
+    }
+    if (i % 10 === 0) producer.publish.good(i / 10);
+  }
+  producer.publish.end();
+  await end;
+  assert.deepEqual(seen, Array.from({ length: 1000 }, (_, i) => i));
+  // the raw frames and the producer's travel different pipes: wait for the last raw ones
+  while (reported < aimedAtPeer) {
+    await guard(new SyncEvent(peer.frameError), 10_000, "frame errors");
+  }
+  assert.equal(reported, aimedAtPeer);
+});
+
+@hasEventLoop("eventLoop")
+class Thrower {
+  declare eventLoop: EventLoop;
+  calls: string[] = [];
+  @slot
+  onProduced(product: string): void {
+    this.calls.push(product);
+    if (product === "bad") throw new Error("slot failed");
+  }
+}
+
+Deno.test("A slot that throws on a received event follows its loop's exception policy", async () => {
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using consumer = await new Peer<Products, NoEvents>(eps.inEndpoint, eps.outEndpoint, [
+    "produced",
+  ], []).start();
+  await using producer = await new Peer<NoEvents, Products>(eps.inEndpoint, eps.outEndpoint, [], [
+    "produced",
+  ]).start();
+  const thrower = new Thrower();
+  thrower.eventLoop = new EventLoop({ exitOnException: false });
+  await using _loop = thrower.eventLoop.start();
+  const exception = new SyncEvent(thrower.eventLoop.events.exception, { timeout: 5000 });
+  connect(consumer, "produced", thrower, "onProduced");
+  const last = new SyncEvent(consumer.events.produced, { timeout: 5000 });
+  producer.publish.produced("bad");
+  producer.publish.produced("good");
+  assert.equal((await exception as Error).message, "slot failed");
+  await last;
+  await thrower.eventLoop.stop();
+  assert.deepEqual(thrower.calls, ["bad", "good"]);
+});
+
+Deno.test("A listener that throws is reported as uncaught, and the events after it still arrive", async () => {
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using consumer = await new Peer(eps.inEndpoint, eps.outEndpoint, ["n"], []).start();
+  await using producer = await new Peer(eps.inEndpoint, eps.outEndpoint, [], ["n"]).start();
+  const uncaught: unknown[] = [];
+  const onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    uncaught.push(event.error);
+  };
+  globalThis.addEventListener("error", onError);
+  try {
+    const seen: number[] = [];
+    consumer.events.n.addListener((n) => {
+      seen.push(n);
+      if (n === 1) throw new Error("listener failed");
+    });
+    const third = new SyncEvent(consumer.events.n);
+    producer.publish.n(1);
+    producer.publish.n(2);
+    await guard(third, 5000, "the events");
+    while (seen.length < 2) await guard(new SyncEvent(consumer.events.n), 5000, "event 2");
+    assert.deepEqual(seen, [1, 2]);
+    assert.deepEqual(uncaught.map((e) => (e as Error).message), ["listener failed"]);
+  } finally {
+    globalThis.removeEventListener("error", onError);
+  }
+});
+
+// -- Losing the broker --
+
+Deno.test("Peer reports brokerLost when its broker stops answering, and stop() then ends within stopTimeout", async () => {
+  await using eps = await tempEndpoints();
+  const broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  const peer = await new Peer(eps.inEndpoint, eps.outEndpoint, ["n"], ["n"], {
+    heartbeat: 20,
+    stopTimeout: 50,
+  }).start();
+  const reports: BrokerLostError[] = [];
+  peer.brokerLost.addListener((e) => reports.push(e));
+  const lost = new SyncEvent(peer.brokerLost, { timeout: 5000 });
+  await broker.stop();
+  assert.match((await lost).message, /no answer from the broker for 60 ms/);
+  peer.publish.n(1);
+  await peer.stop();
+  assert.equal(reports.length, 2);
+  assert.match(reports[1].message, /did not confirm within 50 ms/);
+  assert.ok(reports[1].message.includes(eps.inEndpoint));
+  assertNothingOpen();
+});
+
+Deno.test("Peer constructor rejects names and options it cannot use", () => {
+  assert.throws(() => new Peer("ipc:///tmp/a", "ipc:///tmp/b", ["x", "x"], []), /"x" twice/);
+  assert.throws(() => new Peer("ipc:///tmp/a", "ipc:///tmp/b", [""], []), TypeError);
+  // @ts-expect-error: not an array
+  assert.throws(() => new Peer("ipc:///tmp/a", "ipc:///tmp/b", "x", []), TypeError);
+  assert.throws(() => new Peer("nowhere", "ipc:///tmp/b", [], []), TypeError);
+  assert.throws(
+    () => new Peer("ipc:///tmp/a", "ipc:///tmp/b", [], [], { stopTimeout: -1 }),
+    RangeError,
+  );
+});
