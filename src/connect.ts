@@ -25,16 +25,28 @@ export type EventMapOf<E> = E extends Events<infer M> ? M
 export type EventNameOf<E> = keyof EventMapOf<E> & string;
 
 /** The argument list of event `K` of emitter `E`. */
-export type EventArgsOf<E, K extends string> = EventMapOf<E>[K] extends infer A extends unknown[]
-  ? A
-  : never;
+// A plain indexed access, not a conditional type, so that it still resolves for a class's
+// polymorphic `this` (a constructor's `connect(this, "event", fn)`).
+export type EventArgsOf<E, K extends keyof EventMapOf<E>> = EventMapOf<E>[K];
 
-/** The names of `R`'s methods that can take the arguments `A`. */
-export type SlotsFor<R, A extends unknown[]> =
-  & {
-    [P in keyof R]-?: R[P] extends (...args: A) => unknown ? P : never;
-  }[keyof R]
-  & string;
+/**
+ * A receiver whose method `S` can take the arguments of event `K` of `E`. The check is on the
+ * receiver's type, not on `keyof` it, so that it resolves for a class's polymorphic `this` too.
+ */
+export type SlotReceiverOf<E, K extends EventNameOf<E>, S extends string> = {
+  readonly [P in S]: (...args: EventArgsOf<E, K>) => unknown;
+};
+
+/** A receiver whose slots `Ss` can take the arguments of the events `Ks` at the same positions. */
+export type ListReceiverOf<
+  E,
+  Ks extends readonly EventNameOf<E>[],
+  Ss extends { readonly [I in keyof Ks]: string },
+> = {
+  readonly [I in keyof Ks & `${number}` as Ss[I] & string]: (
+    ...args: EventArgsOf<E, Ks[I]>
+  ) => unknown;
+};
 
 /** A receiver with the `on…` slot of each of the events `K` of `E`, e.g. `onRequestProduct`. */
 export type BlindReceiverOf<E, K extends string> = {
@@ -150,8 +162,8 @@ export function connect<E extends object, K extends EventNameOf<E>>(
 export function connect<
   E extends object,
   K extends EventNameOf<E>,
-  R extends object,
-  S extends SlotsFor<R, EventArgsOf<E, K>>,
+  S extends string,
+  R extends SlotReceiverOf<E, K, S>,
 >(emitter: E, event: K, receiver: R, slot: S): Connection;
 /** Connects event `event` of `emitter` blind, to the receiver's `on…` slot of the same name. */
 export function connect<E extends object, K extends EventNameOf<E>>(
@@ -163,13 +175,9 @@ export function connect<E extends object, K extends EventNameOf<E>>(
 export function connect<
   E extends object,
   const Ks extends readonly EventNameOf<E>[],
-  R extends object,
->(
-  emitter: E,
-  events: Ks,
-  receiver: R,
-  slots: { readonly [I in keyof Ks]: SlotsFor<R, EventArgsOf<E, Ks[I]>> },
-): Connection;
+  const Ss extends { readonly [I in keyof Ks]: string },
+  R extends ListReceiverOf<E, Ks, Ss>,
+>(emitter: E, events: Ks, receiver: R, slots: Ss): Connection;
 /** Connects each event of the list blind, to the receiver's `on…` slot of the same name. */
 export function connect<E extends object, const Ks extends readonly EventNameOf<E>[]>(
   emitter: E,
@@ -228,28 +236,30 @@ export function disconnect<E extends object, K extends EventNameOf<E>>(
   listener: (...args: EventArgsOf<E, K>) => unknown,
 ): void;
 /** Disconnects `receiver[slot]` from event `event` of `emitter`. */
-export function disconnect<E extends object, K extends EventNameOf<E>, R extends object>(
-  emitter: E,
-  event: K,
-  receiver: R,
-  slot: SlotsFor<R, EventArgsOf<E, K>>,
-): void;
+export function disconnect<
+  E extends object,
+  K extends EventNameOf<E>,
+  S extends string,
+  R extends SlotReceiverOf<E, K, S>,
+>(emitter: E, event: K, receiver: R, slot: S): void;
 /** Disconnects the receiver's `on…` slot from event `event` of `emitter`. */
 export function disconnect<E extends object, K extends EventNameOf<E>>(
   emitter: E,
   event: K,
   receiver: BlindReceiverOf<E, K>,
 ): void;
-/** Disconnects the listed events from the listed slots, or blind without a slot list. */
+/** Disconnects the listed events from the listed slots. */
 export function disconnect<
   E extends object,
   const Ks extends readonly EventNameOf<E>[],
-  R extends object,
->(
+  const Ss extends { readonly [I in keyof Ks]: string },
+  R extends ListReceiverOf<E, Ks, Ss>,
+>(emitter: E, events: Ks, receiver: R, slots: Ss): void;
+/** Disconnects each listed event blind, from the receiver's `on…` slot of the same name. */
+export function disconnect<E extends object, const Ks extends readonly EventNameOf<E>[]>(
   emitter: E,
   events: Ks,
-  receiver: R,
-  slots?: { readonly [I in keyof Ks]: SlotsFor<R, EventArgsOf<E, Ks[I]>> },
+  receiver: BlindReceiverOf<E, Ks[number]>,
 ): void;
 /** Disconnects every event of `emitter` from the receiver's matching `on…` slot. */
 export function disconnect(emitter: object & { addListener?: never }, receiver: object): void;

@@ -60,6 +60,10 @@ export function misuses(producer: Producer, consumer: Consumer): void {
   // @ts-expect-error: the receiver has no onProduced
   connect(producer, "produced", { onOther: () => {} });
 
+  // Lists of different lengths.
+  // @ts-expect-error: two events but one slot
+  connect(producer, ["produced", "request_product"], consumer, ["onProduced"]);
+
   // Lists: a slot that does not fit its paired event.
   // @ts-expect-error: onRequestProduct takes a number, produced gives a string
   connect(producer, ["produced", "request_product"], consumer, ["onRequestProduct", "onProduced"]);
@@ -100,6 +104,31 @@ export function misuses(producer: Producer, consumer: Consumer): void {
   const spy = new Spy(["onProduced"]);
   // @ts-expect-error: the spy has no onOther
   spy.onOther("x");
+}
+
+@hasEventLoop("eventLoop")
+@emits("events", ["request", "other_thing"])
+export class SelfConnected {
+  declare readonly events: Events<{ request: [n: number]; other_thing: [s: string] }>;
+  declare eventLoop: EventLoop;
+  constructor() {
+    // Inside the class `this` is generic to TypeScript; every form still type-checks.
+    connect(this, "request", (n: number) => n.toFixed());
+    connect(this, "request", this, "onRequest");
+    connect(this, "request", this);
+    connect(this, ["request", "other_thing"], this, ["onRequest", "onOtherThing"]);
+    connect(this, ["request", "other_thing"], this);
+    connect(this, this);
+    disconnect(this, "request", this, "onRequest");
+    // @ts-expect-error: the listener must take a number
+    connect(this, "request", (n: string) => n);
+    // @ts-expect-error: onOtherThing takes a string, request gives a number
+    connect(this, "request", this, "onOtherThing");
+  }
+  @slot
+  onRequest(_n: number): void {}
+  @slot
+  onOtherThing(_s: string): void {}
 }
 
 export function correctUses(producer: Producer, consumer: Consumer): void {
