@@ -22,6 +22,7 @@
 import type * as zmq from "zeromq";
 import type { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
+import process from "node:process";
 
 /** One line of the protocol: `{ "event": "ready" }`, `{ "event": "done", ... }`. */
 export interface Message {
@@ -53,6 +54,12 @@ export async function* orders(): AsyncGenerator<Message> {
   for await (const line of lines(Deno.stdin.readable)) {
     if (line.trim() !== "") yield JSON.parse(line) as Message;
   }
+}
+
+/** CPU time this process used so far (user and system), in µs. */
+export function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 /** Percentile `p` (0 to 100) of ascending `sorted`. */

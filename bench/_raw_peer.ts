@@ -14,7 +14,7 @@
  */
 import * as zmq from "zeromq";
 import { Buffer } from "node:buffer";
-import { orders, percentile, RawSocket, tell, type WaitKind } from "./_raw_io.ts";
+import { cpuMicros, orders, percentile, RawSocket, tell, type WaitKind } from "./_raw_io.ts";
 
 const [role, inEndpoint, outEndpoint, wait, countArg = "0", partsArg = "1"] = Deno.args;
 const count = Number(countArg);
@@ -62,6 +62,7 @@ async function publish(): Promise<void> {
   await next("go");
   warming = false;
   await warmup;
+  const cpu = cpuMicros();
   if (parts === 1) {
     for (let i = 1; i <= count; i++) await socket.send(frame("produced", i));
   } else {
@@ -72,7 +73,7 @@ async function publish(): Promise<void> {
     }
   }
   await socket.send(frame("end", 0));
-  tell({ event: "sent", count });
+  tell({ event: "sent", count, cpu: cpuMicros() - cpu });
   await next("exit");
   socket.close();
 }
@@ -80,6 +81,7 @@ async function publish(): Promise<void> {
 async function subscribe(): Promise<void> {
   const socket = await subscriber("produced", "warmup", "end");
   tell({ event: "ready" });
+  const cpu = cpuMicros();
   let received = 0;
   let warm = false;
   while (true) {
@@ -92,7 +94,7 @@ async function subscribe(): Promise<void> {
       warm = true;
     } else break; // end
   }
-  tell({ event: "done", received });
+  tell({ event: "done", received, cpu: cpuMicros() - cpu });
   socket.close();
 }
 

@@ -4,7 +4,8 @@
  *
  * ```sh
  * deno run -A bench/sockets_bench.ts [--events=100000] [--batched=500000] [--parts=100]
- *   [--pings=2000] [--rounds=1] [--transports=ipc,tcp] [--raw=js-poll,proxy-poll] [--only=raw|ours]
+ *   [--pings=2000] [--rounds=2] [--transports=ipc,tcp] [--raw=js-poll,proxy-poll] [--only=raw|ours]
+ *   [--ours-via-proxy]
  * ```
  *
  * Every flag can also be given in the environment: `BENCH_EVENTS=20000`, `BENCH_RAW=all`, ...
@@ -21,7 +22,9 @@
  * pumped in JavaScript (`js`) or `zmq.Proxy` (`proxy`, a libzmq thread), and sockets wait with
  * zeromq.js's poller (`zmq`) or `poll(2)` on `ZMQ_FD` (`poll`), as `_raw_io.ts` describes. The
  * baseline of each scenario is the best raw variant measured. `--rounds=N` runs every measurement
- * N times and keeps the best, raw and ours alike. Child processes run with `deno run -A`.
+ * N times and keeps the best, raw and ours alike. `--ours-via-proxy` also runs our Peers through
+ * a raw `zmq.Proxy` relay instead of our Broker, to tell the Peer's costs from the Broker's. Child
+ * processes run with `deno run -A`.
  *
  * @module
  */
@@ -31,6 +34,7 @@ import { fileURLToPath } from "node:url";
 import { connect } from "@mreventloop/core";
 import { Broker, Peer } from "@mreventloop/core/sockets";
 import {
+  cpuMicros,
   lines,
   type Message,
   orders,
@@ -54,6 +58,7 @@ interface Settings {
   transports: ("ipc" | "tcp")[];
   raw: RawVariant[];
   ours: boolean;
+  oursViaProxy: boolean;
 }
 
 function settings(args: string[]): Settings {
@@ -68,6 +73,7 @@ function settings(args: string[]): Settings {
       transports: { type: "string" },
       raw: { type: "string" },
       only: { type: "string" },
+      "ours-via-proxy": { type: "boolean" },
     },
   });
   const get = (name: keyof typeof values) =>
@@ -103,10 +109,11 @@ function settings(args: string[]): Settings {
     batched: Math.ceil(count("batched", 500_000) / parts) * parts,
     parts,
     pings: count("pings", 2_000),
-    rounds: count("rounds", 1),
+    rounds: count("rounds", 2),
     transports: list("transports", ["ipc", "tcp"] as const, "ipc,tcp"),
     raw: only === "ours" ? [] : list("raw", RAW_VARIANTS, "js-poll,proxy-poll"),
     ours: only !== "raw",
+    oursViaProxy: values["ours-via-proxy"] ?? Deno.env.get("BENCH_OURS_VIA_PROXY") === "1",
   };
 }
 
@@ -249,11 +256,13 @@ async function ourBroker(transport: string): Promise<Relay> {
 // -- Scenarios, as the bench runs them --
 
 /** Who runs the peers: raw zeromq.js with a relay variant, or our Broker and Peer. */
-type Side = { kind: "raw"; variant: RawVariant } | { kind: "ours" };
+type Side = { kind: "raw"; variant: RawVariant } | { kind: "ours"; relay: "broker" | "proxy" };
 
 interface StreamResult {
   rate: number;
   lost: number;
+  /** CPU time per event, in µs, of the publisher, relay and subscriber processes. */
+  cpu: [number, number, number];
 }
 
 interface PingResult {
@@ -262,7 +271,8 @@ interface PingResult {
 }
 
 function relayFor(side: Side, transport: string): Promise<Relay> {
-  return side.kind === "raw" ? rawRelay(transport, side.variant) : ourBroker(transport);
+  if (side.kind === "raw") return rawRelay(transport, side.variant);
+  return side.relay === "broker" ? ourBroker(transport) : rawRelay(transport, "proxy-poll");
 }
 
 function spawnPeer(side: Side, role: string, relay: Relay, count: number, parts = 1): Child {
@@ -286,13 +296,19 @@ async function stream(
   // raw needs to warm up until the subscription went through; a started Peer does not
   if (side.kind === "raw") await subscriber.expect("warm");
   const start = performance.now();
+  const relayCpu = cpuMicros();
   await publisher.tell({ event: "go" });
   const done = await subscriber.expect("done");
   const seconds = (performance.now() - start) / 1000;
-  await publisher.expect("sent");
+  const relayUsed = cpuMicros() - relayCpu;
+  const sent = await publisher.expect("sent");
   await publisher.tell({ event: "exit" });
   if ((done.outOfOrder ?? 0) !== 0) throw new Error(`${done.outOfOrder} events out of order`);
-  return { rate: count / seconds, lost: count - (done.received as number) };
+  return {
+    rate: count / seconds,
+    lost: count - (done.received as number),
+    cpu: [(sent.cpu as number) / count, relayUsed / count, (done.cpu as number) / count],
+  };
 }
 
 async function pingPong(side: Side, transport: string, count: number): Promise<PingResult> {
@@ -351,6 +367,7 @@ async function ourRole(role: string, args: string[]): Promise<void> {
     ]).start();
     tell({ event: "ready" });
     await next("go");
+    const cpu = cpuMicros();
     if (parts === 1) {
       for (let i = 1; i <= count; i++) {
         peer.publish.produced(i);
@@ -364,7 +381,7 @@ async function ourRole(role: string, args: string[]): Promise<void> {
     }
     peer.publish.end();
     await peer.flush();
-    tell({ event: "sent", count });
+    tell({ event: "sent", count, cpu: cpuMicros() - cpu });
     await next("exit");
   } else if (role === "subscribe") {
     await using peer = await new Peer<Stream, Stream>(inEndpoint, outEndpoint, [
@@ -382,8 +399,9 @@ async function ourRole(role: string, args: string[]): Promise<void> {
     });
     connect(peer, "end", () => ended.resolve());
     tell({ event: "ready" });
+    const cpu = cpuMicros();
     await ended.promise;
-    tell({ event: "done", received, outOfOrder });
+    tell({ event: "done", received, outOfOrder, cpu: cpuMicros() - cpu });
   } else if (role === "ping") {
     await using peer = await new Peer<PingPong, PingPong>(inEndpoint, outEndpoint, ["pong"], [
       "ping",
@@ -421,6 +439,8 @@ async function ourRole(role: string, args: string[]): Promise<void> {
 
 const kilo = (rate: number) => `${Math.round(rate / 1000)} k/s`;
 const micros = (value: number) => `${Math.round(value)} µs`;
+/** CPU per event of publisher / relay / subscriber. */
+const cpu = (result: StreamResult) => result.cpu.map((value) => value.toFixed(1)).join(" / ");
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
@@ -444,8 +464,10 @@ async function main(s: Settings): Promise<void> {
     "who",
     "single",
     "lost",
+    "cpu µs/event",
     `${s.parts} per message`,
     "lost",
+    "cpu µs/event",
     "ping p50",
     "ping p99",
   ]];
@@ -462,15 +484,27 @@ async function main(s: Settings): Promise<void> {
     for (const variant of s.raw) {
       raw.push([`raw ${variant}`, await measure({ kind: "raw", variant }, transport, s)]);
     }
-    const ours = s.ours ? await measure({ kind: "ours" }, transport, s) : undefined;
-    for (const [who, r] of [...raw, ...(ours === undefined ? [] : [["ours", ours] as const])]) {
+    const ours = s.ours
+      ? await measure({ kind: "ours", relay: "broker" }, transport, s)
+      : undefined;
+    const rows: [string, Results][] = [...raw];
+    if (ours !== undefined) rows.push(["ours", ours]);
+    if (s.oursViaProxy) {
+      rows.push([
+        "our Peers, proxy relay",
+        await measure({ kind: "ours", relay: "proxy" }, transport, s),
+      ]);
+    }
+    for (const [who, r] of rows) {
       details.push([
         transport,
         who,
         kilo(r.single.rate),
         `${r.single.lost}`,
+        cpu(r.single),
         kilo(r.batched.rate),
         `${r.batched.lost}`,
+        cpu(r.batched),
         micros(r.pings.p50),
         micros(r.pings.p99),
       ]);
