@@ -55,3 +55,17 @@ export function exitProcess(code: number): never {
   if (g.process) g.process.exit(code);
   throw new Error(`Cannot exit the process with status ${code}: no Deno or process global`);
 }
+
+/**
+ * Throws when a per-instance attribute (events, loop) is read on a prototype: created there, it
+ * would be shared by every later instance.
+ */
+export function assertInstance(object: object, attr: string): void {
+  if (Object.hasOwn(object, "constructor")) {
+    throw new TypeError(
+      `Cannot read ${
+        (object.constructor as { name?: string }).name
+      }.prototype.${attr}: each instance has its own; read it on an instance`,
+    );
+  }
+}

@@ -7,6 +7,7 @@
 
 import { Events } from "./events.ts";
 import {
+  assertInstance,
   classNameOf,
   describe,
   exitProcess,
@@ -51,6 +52,7 @@ const NEW = 0;
 const RUNNING = 1;
 const STOPPING = 2;
 const STOPPED = 3;
+const STATE_NAMES = ["new", "running", "stopping", "stopped"] as const;
 
 /** Each queued call takes this many slots of the ring buffer: fn, self, argc, a, b, c, d, call. */
 const STRIDE = 8;
@@ -133,6 +135,14 @@ export class EventLoop implements AsyncDisposable {
   /** Whether the loop is started and not yet stopped. */
   get running(): boolean {
     return this.#state === RUNNING;
+  }
+
+  /**
+   * Where the loop is in its life: `"new"` (never started), `"running"`, `"stopping"` (draining
+   * after `stop()`) or `"stopped"`.
+   */
+  get state(): "new" | "running" | "stopping" | "stopped" {
+    return STATE_NAMES[this.#state];
   }
 
   /** How many calls wait in the queue, not counting the one running. */
@@ -488,7 +498,10 @@ export function hasEventLoop<const Attr extends string>(
     Object.defineProperty(proto, attr, {
       configurable: true,
       get(this: { [LOOP]?: EventLoop }): EventLoop {
-        return this[LOOP] ?? setLoop(this, new EventLoop());
+        const loop = this[LOOP];
+        if (loop !== undefined) return loop;
+        assertInstance(this, attr);
+        return setLoop(this, new EventLoop());
       },
       set(this: object, loop: unknown) {
         if (!(loop instanceof EventLoop)) {

@@ -5,7 +5,7 @@
  */
 
 import { type AnyArgs, Event, type EventMap } from "./event.ts";
-import { describe, EMITS_ATTR, EMITS_NAMES, EVENT_NAMES } from "./_internal.ts";
+import { assertInstance, describe, EMITS_ATTR, EMITS_NAMES, EVENT_NAMES } from "./_internal.ts";
 
 /** The members of an `Events` namespace besides its events. */
 export interface EventsMembers<M extends EventMap> {
@@ -145,6 +145,7 @@ export function emits<const Attr extends string, const N extends string>(
     Object.defineProperty(proto, attr, {
       configurable: true,
       get(this: object) {
+        assertInstance(this, attr);
         const events = new Events(declared);
         Object.defineProperty(this, attr, { value: events, enumerable: true });
         return events;

@@ -117,3 +117,12 @@ Deno.test("@emits rejects bad arguments when the class is defined", () => {
     message: 'Cannot add event "x": it is already declared',
   });
 });
+
+Deno.test("reading an @emits attribute on the prototype throws instead of sharing one namespace", () => {
+  assert.throws(() => (Producer.prototype as { events: unknown }).events, {
+    name: "TypeError",
+    message:
+      "Cannot read Producer.prototype.events: each instance has its own; read it on an instance",
+  });
+  assert.notEqual(new Producer().events, new Producer().events);
+});
