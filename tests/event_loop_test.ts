@@ -963,3 +963,30 @@ Deno.test("EventLoop.stop() loses no call over 200 random interleavings of calls
     }
   }
 });
+
+// -- State and prototypes --
+
+Deno.test("EventLoop.state follows new, running, stopping and stopped", async () => {
+  const loop = new EventLoop();
+  assert.equal(loop.state, "new");
+  loop.start();
+  assert.equal(loop.state, "running");
+  loop.enqueue(() => assert.equal(loop.state, "stopping"));
+  const stopped = loop.stop();
+  assert.equal(loop.state, "stopping");
+  await stopped;
+  assert.equal(loop.state, "stopped");
+});
+
+Deno.test("reading a @hasEventLoop attribute on the prototype throws instead of sharing a loop", () => {
+  @hasEventLoop("eventLoop")
+  class Looped {
+    declare eventLoop: EventLoop;
+  }
+  assert.throws(() => Looped.prototype.eventLoop, {
+    name: "TypeError",
+    message:
+      "Cannot read Looped.prototype.eventLoop: each instance has its own; read it on an instance",
+  });
+  assert.notEqual(new Looped().eventLoop, new Looped().eventLoop);
+});
