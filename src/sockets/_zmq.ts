@@ -268,6 +268,14 @@ export function openPublisher(): SafeSocket<zmq.Publisher> {
   return new SafeSocket(new zmq.Publisher({ linger: 0, noDrop: true, sendTimeout: 0 }));
 }
 
+/**
+ * A lossy PUB for a peer's heartbeat probes: they must never queue behind the peer's events, and
+ * one dropped is as good as one unanswered.
+ */
+export function openBeacon(): SafeSocket<zmq.Publisher> {
+  return new SafeSocket(new zmq.Publisher({ linger: 0, sendTimeout: 0, sendHighWaterMark: 4 }));
+}
+
 /** A SUB socket for a peer's incoming events. */
 export function openSubscriber(): SafeSocket<zmq.Subscriber> {
   return new SafeSocket(new zmq.Subscriber({ linger: 0, receiveTimeout: 0 }));

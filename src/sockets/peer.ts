@@ -19,6 +19,7 @@ import { BrokerLostError, FrameError, PeerStartError } from "./errors.ts";
 import {
   type Message,
   nextTurn,
+  openBeacon,
   openPublisher,
   openSubscriber,
   receiveEach,
@@ -33,14 +34,16 @@ export interface PeerOptions<Sub extends EventMap = EventMap> {
    */
   maxFrameBytes?: number;
   /**
-   * How long, in milliseconds, `stop()` waits for the broker to confirm that it relayed every event
-   * this peer published, before closing anyway and reporting on `brokerLost`. Default 1000.
+   * The longest, in milliseconds, `stop()` waits for the broker to confirm that it relayed every
+   * event this peer published, before closing anyway and reporting on `brokerLost`. It gives up
+   * sooner when the heartbeat finds the broker gone. Default 10000.
    */
   stopTimeout?: number;
   /**
-   * How often, in milliseconds, a started peer checks that its broker answers; after three periods
-   * without any frame from the broker it reports on `brokerLost`. 0 turns the check off.
-   * Default 1000.
+   * How often, in milliseconds, a peer checks that its broker answers, from `start()` until
+   * `stop()` ends; after three periods without any sign of the broker it reports on `brokerLost`.
+   * The checks travel on a socket of their own, so they are answered at once even while the
+   * peer's events queue up behind a slow subscriber. 0 turns the check off. Default 1000.
    */
   heartbeat?: number;
   /**
@@ -118,8 +121,8 @@ const BATCH_START = 0x5b; // "["
  *   wrong argument count, too large) are reported once each on `frameError`, never thrown.
  * - A broker that stops answering is reported on `brokerLost`; ZeroMQ keeps reconnecting.
  * - `stop()` (or leaving an `await using` scope) hands every queued event to ZeroMQ, waits for the
- *   broker to confirm it relayed them all (at most `stopTimeout` ms, reporting on `brokerLost`
- *   otherwise), then closes both sockets.
+ *   broker to confirm it relayed them all — for as long as the broker answers, at most
+ *   `stopTimeout` ms, reporting on `brokerLost` otherwise — then closes its sockets.
  *
  * The wire format is Python MrEventLoop's: one JSON-RPC 2.0 request per frame, written byte for
  * byte as Python's `json.dumps` writes it, so Python peers on the same broker interoperate.
@@ -176,6 +179,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   #state = NEW;
   #sub: SafeSocket | null = null;
   #pub: SafeSocket | null = null;
+  #beacon: SafeSocket | null = null;
   #receiving: Promise<void> | null = null;
   #receiveDone = false;
   #starting: Promise<this> | null = null;
@@ -194,6 +198,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   // probes: notifications of a method unique to this peer, which only this peer subscribes to
   readonly #probeMethod: string;
   readonly #probePrefix: string;
+  readonly #beatFrame: string;
   #probeSent = 0;
   #probeAnswered = 0;
   #probeWaiter: { seq: number; resolve: () => void } | null = null;
@@ -203,6 +208,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   #heard = false;
   #silentBeats = 0;
   #lostReported = false;
+  #onLost: (() => void) | null = null;
 
   /**
    * Prepares a peer; nothing is opened before `start()`.
@@ -225,7 +231,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
     this.#outEndpoint = checkEndpoint("Peer: outEndpoint", outEndpoint);
     this.#subscribed = checkNames("subscribe", subscribe);
     const published = checkNames("publish", publish);
-    this.#stopTimeout = checkMilliseconds("stopTimeout", options.stopTimeout ?? 1000);
+    this.#stopTimeout = checkMilliseconds("stopTimeout", options.stopTimeout ?? 10_000);
     this.#heartbeat = checkMilliseconds("heartbeat", options.heartbeat ?? 1000);
     this.#decodeOptions = {
       maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
@@ -249,6 +255,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
 
     this.#probeMethod = "mreventloop.probe." + crypto.randomUUID().replaceAll("-", "");
     this.#probePrefix = subscriptionPrefix(this.#probeMethod);
+    this.#beatFrame = this.#probePrefix + ', "params": ["beat"]}';
   }
 
   /** The endpoint the peer receives from. */
@@ -348,6 +355,10 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
       raw.connect(this.#inEndpoint);
       const pub = this.#pub = openPublisher();
       pub.raw.connect(this.#outEndpoint);
+      if (this.#heartbeat > 0) {
+        const beacon = this.#beacon = openBeacon();
+        beacon.raw.connect(this.#outEndpoint);
+      }
     } catch (error) {
       throw new PeerStartError(
         this.#inEndpoint,
@@ -362,9 +373,9 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   }
 
   /**
-   * Stops the peer: hands every queued event to ZeroMQ, waits (at most `stopTimeout` ms) for the
-   * broker to confirm it relayed them, reporting on `brokerLost` if it does not, and closes both
-   * sockets. Publishing afterwards throws. Calling it again returns the same promise.
+   * Stops the peer: hands every queued event to ZeroMQ, waits for the broker to confirm it relayed
+   * them (while the broker answers, at most `stopTimeout` ms), reporting on `brokerLost` if it does
+   * not, and closes its sockets. Publishing afterwards throws. Calling it again returns the same promise.
    */
   stop(): Promise<void> {
     if (this.#stopping === null) this.#stopping = this.#stop();
@@ -378,24 +389,30 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
       return;
     }
     this.#state = STOPPING;
-    clearInterval(this.#heartbeatTimer);
     const outOfTime = delay(this.#stopTimeout);
-    let confirmed = false;
-    try {
-      const drained = this.flush().then(() => {
-        if (this.#pub === null || this.#pub.closed) return false;
-        const answered = this.#awaitProbe(this.#probeSent + 1);
-        this.#sendProbe();
-        return answered.then(() => true);
-      });
-      drained.catch(() => {});
-      confirmed = await Promise.race([drained, outOfTime.promise]) === true;
-    } finally {
-      outOfTime.cancel();
-    }
-    if (!confirmed) {
+    const gone = Promise.withResolvers<void>();
+    if (this.#lostReported) gone.resolve();
+    else this.#onLost = gone.resolve;
+    const drained = this.flush().then(() => {
+      if (this.#pub === null || this.#pub.closed) return false;
+      const answered = this.#awaitProbe(this.#probeSent + 1);
+      this.#sendProbe();
+      return answered.then(() => true);
+    });
+    drained.catch(() => {});
+    const outcome = await Promise.race([
+      drained,
+      outOfTime.promise.then(() => "out of time"),
+      gone.promise.then(() => "gone"),
+    ]);
+    outOfTime.cancel();
+    this.#onLost = null;
+    clearInterval(this.#heartbeatTimer);
+    if (outcome !== true) {
       this.#reportLost(
-        `the broker did not confirm within ${this.#stopTimeout} ms that it relayed every event published`,
+        outcome === "gone"
+          ? "the broker stopped answering before it confirmed that it relayed every event published"
+          : `the broker did not confirm within ${this.#stopTimeout} ms that it relayed every event published`,
       );
     }
     await this.#close();
@@ -405,10 +422,11 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   async #close(): Promise<void> {
     this.#receiveDone = true;
     await this.#pub?.close();
+    await this.#beacon?.close();
     await this.#sub?.close();
     await this.#flushing;
     await this.#receiving;
-    this.#pub = this.#sub = null;
+    this.#pub = this.#sub = this.#beacon = null;
     this.#receiving = null;
   }
 
@@ -567,6 +585,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
 
   // -- Probes and heartbeat --
 
+  /** Sends a probe on the events' own path: its answer proves everything before it got through. */
   #sendProbe(): Promise<boolean> {
     const seq = ++this.#probeSent;
     return this.#pub!.send(this.#probePrefix + ', "params": [' + seq + "]}");
@@ -581,6 +600,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
 
   #onProbe(args: readonly unknown[]): void {
     const seq = args[0];
+    // heartbeat probes carry no number: they only show the broker is there (#heard, set already)
     if (typeof seq !== "number" || seq <= this.#probeAnswered) return;
     this.#probeAnswered = seq;
     const waiter = this.#probeWaiter;
@@ -594,6 +614,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
     if (this.#heartbeat === 0) return;
     this.#heard = true;
     this.#silentBeats = 0;
+    this.#lostReported = false;
     const timer = setInterval(this.#beat, this.#heartbeat);
     Deno.unrefTimer(timer as unknown as number);
     this.#heartbeatTimer = timer;
@@ -607,8 +628,9 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
     } else if (++this.#silentBeats >= SILENT_BEATS && !this.#lostReported) {
       this.#lostReported = true;
       this.#reportLost(`no answer from the broker for ${SILENT_BEATS * this.#heartbeat} ms`);
+      this.#onLost?.();
     }
-    if (this.#pub !== null && this.#state === STARTED) this.#sendProbe();
+    this.#beacon?.send(this.#beatFrame).catch(() => {});
   };
 }
 

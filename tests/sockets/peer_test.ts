@@ -403,23 +403,36 @@ Deno.test("A listener that throws is reported as uncaught, and the events after 
 
 // -- Losing the broker --
 
-Deno.test("Peer reports brokerLost when its broker stops answering, and stop() then ends within stopTimeout", async () => {
+Deno.test("Peer reports brokerLost when its broker stops answering, and stop() then gives up at once", async () => {
   await using eps = await tempEndpoints();
   const broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
-  const peer = await new Peer(eps.inEndpoint, eps.outEndpoint, ["n"], ["n"], {
-    heartbeat: 20,
-    stopTimeout: 50,
-  }).start();
+  const peer = await new Peer(eps.inEndpoint, eps.outEndpoint, ["n"], ["n"], { heartbeat: 20 })
+    .start();
   const reports: BrokerLostError[] = [];
   peer.brokerLost.addListener((e) => reports.push(e));
   const lost = new SyncEvent(peer.brokerLost, { timeout: 5000 });
   await broker.stop();
   assert.match((await lost).message, /no answer from the broker for 60 ms/);
   peer.publish.n(1);
-  await peer.stop();
+  await peer.stop(); // the default stopTimeout is 10 s: this must not wait for it
   assert.equal(reports.length, 2);
-  assert.match(reports[1].message, /did not confirm within 50 ms/);
+  assert.match(reports[1].message, /stopped answering before it confirmed/);
   assert.ok(reports[1].message.includes(eps.inEndpoint));
+  assertNothingOpen();
+});
+
+Deno.test("Peer.stop() without a heartbeat gives up after stopTimeout and reports it", async () => {
+  await using eps = await tempEndpoints();
+  const broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  const peer = await new Peer(eps.inEndpoint, eps.outEndpoint, [], ["n"], {
+    heartbeat: 0,
+    stopTimeout: 50,
+  }).start();
+  await broker.stop();
+  const lost = new SyncEvent(peer.brokerLost, { timeout: 5000 });
+  peer.publish.n(1);
+  await peer.stop();
+  assert.match((await lost).message, /did not confirm within 50 ms/);
   assertNothingOpen();
 });
 
