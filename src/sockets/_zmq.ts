@@ -99,8 +99,8 @@ export function isAgain(error: unknown): boolean {
 
 // -- Sockets --
 
-/** Messages a receive loop takes back to back before it lets timers and I/O run. */
-const RECEIVE_BATCH = 256;
+/** Frames a receive loop takes back to back before it lets timers and I/O run. */
+const RECEIVE_BATCH = 4096;
 
 /**
  * A zeromq.js socket that never has an operation pending inside zeromq.js, can wait for its
@@ -238,7 +238,7 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
 /**
  * Takes every message off `socket` and hands it to `onMessage` (awaiting it when it returns a
  * promise), waiting on the socket when none is queued. Ends when the socket is closed, or when
- * no message is queued and `done()` says so. Lets the event loop run every few hundred messages.
+ * no message is queued and `done()` says so. Lets the event loop run every few thousand frames.
  */
 export async function receiveEach(
   socket: SafeSocket,
@@ -256,7 +256,8 @@ export async function receiveEach(
     }
     const pending = onMessage(message);
     if (pending !== undefined) await pending;
-    if (++taken === RECEIVE_BATCH) {
+    taken += message.length;
+    if (taken >= RECEIVE_BATCH) {
       taken = 0;
       await nextTurn();
     }

@@ -166,7 +166,9 @@ export class Broker implements AsyncDisposable {
       this.#state = STOPPED;
       throw error;
     }
-    this.#relay = this.#runRelay(this.#xsub, this.#xpub);
+    this.#relay = this.#runRelay(this.#xsub, this.#xpub).catch((error) =>
+      console.error(`Broker on ${this.#inEndpoint} stopped relaying:`, error)
+    );
     this.#state = STARTED;
     return this;
   }
