@@ -3,14 +3,22 @@
  * events between any number of `Peer`s over ZeroMQ; `peer.publish.<name>(...)` publishes, and
  * every peer subscribed to `<name>` emits it on `peer.events`, connectable like any event.
  *
- * - Lossless: a full queue anywhere is waited out (backpressure), never dropped.
+ * - Endpoints: the broker and every peer take the same two endpoints in the same order, `ipc://`
+ *   paths or `tcp://` addresses. Peers receive from the first and publish to the second.
+ * - Lossless: a full queue anywhere is waited out (backpressure), never dropped; a subscriber that
+ *   falls behind slows the publishers of what it subscribed to.
  * - Filtered at the broker: a peer receives only the events it subscribed to.
  * - No slow joiners: once `start()` resolves, what a peer publishes reaches every started peer.
- * - Safe lifetimes: `await using` stops brokers and peers; nothing stays open or pending.
+ * - Going away: a peer's `stop()` waits until the broker confirmed it relayed everything; a peer
+ *   whose broker stops answering reports it on `brokerLost` (ZeroMQ reconnects by itself when a
+ *   broker comes back); a broker's `stop()` relays what already arrived, then closes.
+ * - Safe lifetimes: `await using` stops brokers and peers; nothing stays open or pending, and
+ *   `socketAccounting()` shows it.
  * - Wire-compatible with Python MrEventLoop: one JSON-RPC 2.0 request per frame, as `json.dumps`
- *   writes it.
+ *   writes it (`{"jsonrpc": "2.0", "method": "produced", "params": ["cake"], "id": 1}`); events
+ *   published in one tick travel as one multipart message, one request per part.
  *
- * Needs `--allow-ffi` (ZeroMQ is a native module), and runs on Linux and macOS.
+ * Needs `--allow-ffi` (ZeroMQ is a native module) and runs on Linux and macOS.
  *
  * @example A broker and two peers
  * ```ts
