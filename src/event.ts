@@ -78,7 +78,14 @@ class EventState {
   }
 
   bake(argc: number): Dispatch {
-    const d = bakeDispatch(this.listeners, argc);
+    const listeners = this.listeners;
+    const d = bakeDispatch(listeners, argc, (hot) => {
+      if (this.listeners === listeners) this.use(argc, hot);
+    });
+    return this.use(argc, d);
+  }
+
+  use(argc: number, d: Dispatch): Dispatch {
     switch (argc) {
       case 0:
         return this.d0 = d;

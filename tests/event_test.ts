@@ -33,6 +33,21 @@ Deno.test("Event passes exactly the arguments emitted, for 0 to 7 arguments and 
   }
 });
 
+Deno.test("two events with as many listeners keep their own listeners once dispatch is generated", () => {
+  const a = new Event<[n: number]>("a");
+  const b = new Event<[n: number]>("b");
+  const seen: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    a.addListener((n) => n === 1099 && seen.push(`a${i}`));
+    b.addListener((n) => n === 1099 && seen.push(`b${i}`));
+  }
+  for (let i = 0; i < 1100; i++) {
+    a(i);
+    b(i);
+  }
+  assert.deepEqual(seen, ["a0", "a1", "a2", "b0", "b1", "b2"]);
+});
+
 Deno.test("Event keeps distinguishing argument counts after listeners change", () => {
   const event = new Event("e");
   const counts: number[] = [];
@@ -42,6 +57,20 @@ Deno.test("Event keeps distinguishing argument counts after listeners change", (
   event(1, 2);
   event();
   assert.deepEqual(counts, [2, 2, 20, 0, 0]);
+});
+
+Deno.test("Event calls listeners without a `this`, generated or looped, 1 to 70 listeners", () => {
+  for (const listenerCount of [1, 2, 10, 65, 70]) {
+    const event = new Event<[n: number]>("e");
+    const seen = new Set<unknown>();
+    for (let i = 0; i < listenerCount; i++) {
+      event.addListener(function (this: unknown) {
+        seen.add(this);
+      });
+    }
+    for (let i = 0; i < 1100; i++) event(i); // past the point where dispatch code is generated
+    assert.deepEqual([...seen], [undefined], `${listenerCount} listeners`);
+  }
 });
 
 Deno.test("Event calls listeners without a `this`", () => {
