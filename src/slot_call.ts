@@ -6,9 +6,18 @@
 
 import { REJECT, RESOLVE } from "./_internal.ts";
 
-const PENDING = 0;
-const FULFILLED = 1;
-const REJECTED = 2;
+/** The state of a call that has not run and that nobody awaits yet. */
+const PENDING: unique symbol = Symbol("pending");
+
+/** The state of a call that has not run and that someone awaits. */
+class Awaiting {
+  constructor(readonly resolvers: PromiseWithResolvers<unknown>) {}
+}
+
+/** The state of a call that threw. */
+class Failed {
+  constructor(readonly error: unknown) {}
+}
 
 /**
  * The awaitable result of a slot call queued on an `EventLoop`. It settles once the loop has run
@@ -38,13 +47,15 @@ export class SlotCall<T = unknown> implements Promise<T> {
     return "SlotCall";
   }
 
-  #state = PENDING;
-  #value: unknown = undefined;
-  #promise: PromiseWithResolvers<T> | undefined = undefined;
+  // One field, so that the object a caller keeps per queued call stays small (32 bytes, not 56):
+  // PENDING, an Awaiting, a Failed, or the result itself. No private methods either: each adds
+  // a brand field to every instance.
+  #state: unknown = PENDING;
 
   /** Whether the loop has run the call yet. */
   get settled(): boolean {
-    return this.#state !== PENDING;
+    const s = this.#state;
+    return s !== PENDING && !(s instanceof Awaiting);
   }
 
   /** Attaches callbacks for the result or the error, like `Promise.prototype.then`. */
@@ -52,39 +63,42 @@ export class SlotCall<T = unknown> implements Promise<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.#asPromise().then(onFulfilled, onRejected);
+    return SlotCall.#promiseOf(this).then(onFulfilled, onRejected);
   }
 
   /** Attaches a callback for the error, like `Promise.prototype.catch`. */
   catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this.#asPromise().catch(onRejected);
+    return SlotCall.#promiseOf(this).catch(onRejected);
   }
 
   /** Attaches a callback for either outcome, like `Promise.prototype.finally`. */
   finally(onFinally?: (() => void) | null): Promise<T> {
-    return this.#asPromise().finally(onFinally);
+    return SlotCall.#promiseOf(this).finally(onFinally);
   }
 
-  #asPromise(): Promise<T> {
-    if (this.#promise === undefined) {
-      this.#promise = Promise.withResolvers<T>();
-      if (this.#state === FULFILLED) this.#promise.resolve(this.#value as T);
-      else if (this.#state === REJECTED) this.#promise.reject(this.#value);
+  static #promiseOf<T>(call: SlotCall<T>): Promise<T> {
+    const s = call.#state;
+    if (s === PENDING) {
+      const resolvers = Promise.withResolvers<unknown>();
+      call.#state = new Awaiting(resolvers);
+      return resolvers.promise as Promise<T>;
     }
-    return this.#promise.promise;
+    if (s instanceof Awaiting) return s.resolvers.promise as Promise<T>;
+    if (s instanceof Failed) return Promise.reject(s.error);
+    return Promise.resolve(s as T);
   }
 
   /** @internal Called by the loop with the method's result. */
   [RESOLVE](value: unknown): void {
-    this.#state = FULFILLED;
-    this.#value = value;
-    this.#promise?.resolve(value as T);
+    const s = this.#state;
+    this.#state = value;
+    if (s !== PENDING) (s as Awaiting).resolvers.resolve(value);
   }
 
   /** @internal Called by the loop with the method's error. */
   [REJECT](error: unknown): void {
-    this.#state = REJECTED;
-    this.#value = error;
-    this.#promise?.reject(error);
+    const s = this.#state;
+    this.#state = new Failed(error);
+    if (s !== PENDING) (s as Awaiting).resolvers.reject(error);
   }
 }
