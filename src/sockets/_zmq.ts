@@ -36,6 +36,18 @@ export type Message = Uint8Array[];
 
 let openSockets = 0;
 let pendingOperations = 0;
+/** Sockets not closed yet, so the process can stop driving them when it ends. */
+const live = new Set<SafeSocket>();
+let unloadListening = false;
+
+/**
+ * At process exit, zeromq.js closes the sockets still open and the N-API environment goes away;
+ * a wait woken by that and retried would call into zeromq.js and crash the process (seen under
+ * `deno test` when a test left a broker running). From `unload` on, no socket is driven any more.
+ */
+function abandonAll(): void {
+  for (const socket of live) socket.abandon();
+}
 
 /** The counters behind `socketAccounting()`. */
 export function currentAccounting(): { openSockets: number; pendingOperations: number } {
@@ -121,6 +133,11 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
   constructor(raw: S) {
     this.raw = raw;
     openSockets++;
+    live.add(this as SafeSocket);
+    if (!unloadListening) {
+      unloadListening = true;
+      globalThis.addEventListener("unload", abandonAll);
+    }
     try {
       loadLibc();
       this.#fd = (raw as unknown as { getInt32Option(option: number): number }).getInt32Option(
@@ -129,6 +146,7 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
     } catch (error) {
       this.#closed = true;
       openSockets--;
+      live.delete(this as SafeSocket);
       raw.close();
       throw error;
     }
@@ -198,6 +216,7 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
       this.#waiting = null;
       // revents of the wake pipe: drain it, so the next poll blocks again
       if ((this.#pollfds[14] & POLLIN) !== 0) c.read(this.#pipe[0], this.#byte, 64n);
+      if (!this.#closed && this.raw.closed) this.abandon(); // closed under us: at exit, or GC
       if (this.#closed) this.#closePipe();
     });
     return this.#waiting;
@@ -209,12 +228,24 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
   }
 
   /**
+   * Stops driving the socket without calling zeromq.js (which closed it, or is about to at exit):
+   * every operation then behaves as on a closed socket.
+   */
+  abandon(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    openSockets--;
+    live.delete(this as SafeSocket);
+  }
+
+  /**
    * Closes the socket (after setting `linger`, in ms, if given) and resolves once nothing of it is
    * pending any more. Calling it again returns at once.
    */
   async close(linger?: number): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    live.delete(this as SafeSocket);
     if (linger !== undefined) this.raw.linger = linger;
     this.raw.close();
     openSockets--;

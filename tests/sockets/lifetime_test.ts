@@ -7,7 +7,22 @@
 
 import assert from "node:assert/strict";
 import { Broker, Peer } from "@mreventloop/core/sockets";
-import { assertNothingOpen, guard, Script, tempEndpoints } from "./_fixtures/helpers.ts";
+import { SyncEvent } from "@mreventloop/core";
+import {
+  assertNothingOpen,
+  guard,
+  RawPublisher,
+  Script,
+  tempEndpoints,
+  text,
+} from "./_fixtures/helpers.ts";
+import {
+  nextTurn,
+  openPublisher,
+  openSubscriber,
+  openXPublisher,
+  openXSubscriber,
+} from "../../src/sockets/_zmq.ts";
 
 // -- Exiting --
 
@@ -51,6 +66,56 @@ Deno.test("Killing the broker process mid-stream: peers report the loss and stil
   assert.deepEqual(statuses.map((s) => s.code), [0, 0]);
   assert.equal(subscriber.lines.at(-1), "stopped");
   assert.equal(publisher.lines.at(-1), "stopped");
+});
+
+Deno.test("A peer and a broker blocked by a subscriber that never reads still stop, and report it", async () => {
+  await using eps = await tempEndpoints();
+  const { inEndpoint, outEndpoint } = eps;
+  await using broker = await new Broker(inEndpoint, outEndpoint, { linger: 100 }).start();
+  // a subscriber that takes one frame, to know it is subscribed, and then never reads again
+  const stuck = openSubscriber();
+  try {
+    stuck.raw.subscribe("");
+    stuck.raw.connect(inEndpoint);
+    {
+      await using syncer = new RawPublisher(outEndpoint);
+      for (let n = 0;; n++) {
+        await syncer.send([`sync:${n}`]);
+        const message = await stuck.receive();
+        if (message !== null && text(message[0]).startsWith("sync:")) break;
+        await nextTurn();
+      }
+    }
+    await using producer = await new Peer(inEndpoint, outEndpoint, [], ["x"], {
+      heartbeat: 0,
+      stopTimeout: 100,
+    }).start();
+    const lost = new SyncEvent(producer.brokerLost, { timeout: 10_000 });
+    // one message per event, 10 000 of 4 KB: more than the queues between the two hold
+    const payload = "x".repeat(4096);
+    for (let i = 0; i < 10_000; i++) {
+      producer.publish.x(payload);
+      await nextTurn();
+    }
+    await producer.stop();
+    assert.match((await lost).message, /did not confirm within 100 ms/);
+    await broker.stop(); // its relay is blocked too: it gives up after linger
+  } finally {
+    await stuck.close();
+  }
+  assertNothingOpen();
+});
+
+Deno.test("Every socket is opened with zero send and receive timeouts and zero linger", async () => {
+  const sockets = [openPublisher(), openSubscriber(), openXPublisher(), openXSubscriber()];
+  for (const socket of sockets) {
+    const raw = socket.raw as unknown as Record<string, number>;
+    assert.equal(raw.linger, 0);
+    if ("sendTimeout" in raw) assert.equal(raw.sendTimeout, 0);
+    if ("receiveTimeout" in raw) assert.equal(raw.receiveTimeout, 0);
+  }
+  for (const socket of sockets) await socket.close();
+  assertNothingOpen();
 });
 
 // -- No slow joiners --
