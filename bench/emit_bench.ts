@@ -22,11 +22,8 @@
 
 import { Event } from "@mreventloop/core";
 import { EventEmitter as NodeEmitter } from "node:events";
-// Pinned here until deno.json maps them: then import by bare name.
-// deno-lint-ignore no-import-prefix
-import { EventEmitter as EventEmitter3 } from "npm:eventemitter3@5.0.4";
-// deno-lint-ignore no-import-prefix
-import { EventEmitter as Tseep } from "npm:tseep@1.3.1";
+import { EventEmitter as EventEmitter3 } from "eventemitter3";
+import { EventEmitter as Tseep } from "tseep";
 
 const EMITS = 1000;
 const MASK = 0xfffff;

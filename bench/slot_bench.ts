@@ -24,9 +24,7 @@ import {
   SlotCall,
   SyncEvent,
 } from "@mreventloop/core";
-// Pinned here until deno.json maps them: then import by bare name.
-// deno-lint-ignore no-import-prefix
-import PQueue from "npm:p-queue@10.0.0";
+import PQueue from "p-queue";
 
 const CALLS = 100_000;
 const MASK = 0xfffff;
