@@ -58,6 +58,7 @@ export function currentAccounting(): { openSockets: number; pendingOperations: n
 
 const POLLIN = 1;
 const ZMQ_FD = 14;
+const ZMQ_EVENTS = 15;
 
 const LIBC_SYMBOLS = {
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
@@ -168,6 +169,7 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
    * the message, `false` if the socket was closed first.
    */
   async send(message: Message | Uint8Array | string | (Uint8Array | string)[]): Promise<boolean> {
+    let commandsProcessed = false;
     for (;;) {
       if (this.#closed) return false;
       try {
@@ -176,7 +178,18 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
       } catch (error) {
         if (!isAgain(error)) throw error;
       }
-      await this.wait();
+      if (commandsProcessed) {
+        await this.wait();
+        commandsProcessed = false;
+      } else {
+        // send() skips ZeroMQ's commands when it processed them less than a millisecond ago; the
+        // room it waits for may be announced in one of them. Reading ZMQ_EVENTS processes them all,
+        // so the FD only signals what comes after: retry once, then wait.
+        (this.raw as unknown as { getUint32Option(option: number): number }).getUint32Option(
+          ZMQ_EVENTS,
+        );
+        commandsProcessed = true;
+      }
     }
   }
 
