@@ -105,6 +105,13 @@ export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** A timer as a promise that can be cancelled, so nothing outlives the wait. */
+export function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
 /** Whether `error` is ZeroMQ's "would block". */
 export function isAgain(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === "EAGAIN";

@@ -14,6 +14,7 @@ import {
   removeSocketFile,
 } from "./endpoints.ts";
 import {
+  delay,
   errorCode,
   type Message,
   nextTurn,
@@ -236,10 +237,9 @@ export class Broker implements AsyncDisposable {
     this.#state = STOPPING;
     this.#stopRequested = true;
     this.#xsub!.interrupt();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const outOfTime = new Promise<void>((resolve) => timer = setTimeout(resolve, this.#linger));
-    await Promise.race([this.#relay, outOfTime]);
-    clearTimeout(timer);
+    const outOfTime = delay(this.#linger);
+    await Promise.race([this.#relay, outOfTime.promise]);
+    outOfTime.cancel();
     await this.#closeAll(this.#linger);
     await this.#relay;
     this.#state = STOPPED;

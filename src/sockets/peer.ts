@@ -17,6 +17,7 @@ import {
 import { checkEndpoint } from "./endpoints.ts";
 import { BrokerLostError, FrameError, PeerStartError } from "./errors.ts";
 import {
+  delay,
   type Message,
   nextTurn,
   openBeacon,
@@ -375,7 +376,8 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   /**
    * Stops the peer: hands every queued event to ZeroMQ, waits for the broker to confirm it relayed
    * them (while the broker answers, at most `stopTimeout` ms), reporting on `brokerLost` if it does
-   * not, and closes its sockets. Publishing afterwards throws. Calling it again returns the same promise.
+   * not, and closes its sockets. Publishing afterwards throws. Calling it again returns the same
+   * promise.
    */
   stop(): Promise<void> {
     if (this.#stopping === null) this.#stopping = this.#stop();
@@ -682,13 +684,6 @@ function checkMilliseconds(what: string, value: unknown): number {
     );
   }
   return value;
-}
-
-/** A timer as a promise that can be cancelled, so nothing outlives the wait. */
-function delay(ms: number): { promise: Promise<void>; cancel(): void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const promise = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
-  return { promise, cancel: () => clearTimeout(timer) };
 }
 
 /** The start of `frame` in printable ASCII, for frame errors the codec did not describe. */
