@@ -58,7 +58,10 @@ export interface PeerOptions<Sub extends EventMap = EventMap> {
 export interface PeerStartOptions {
   /** Gives up (rejecting with a `PeerStartError` whose `cause` is the reason) when aborted. */
   signal?: AbortSignal;
-  /** Gives up after this many milliseconds without an answer from a broker. Default 10000. */
+  /**
+   * Gives up after this many milliseconds without an answer from a broker; `Infinity` waits as
+   * long as it takes. Default 10000.
+   */
   timeout?: number;
 }
 
@@ -288,7 +291,9 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
         ),
       );
     }
-    const timeout = checkMilliseconds("start() timeout", options.timeout ?? 10_000);
+    const timeout = options.timeout === Infinity
+      ? Infinity
+      : checkMilliseconds("start() timeout", options.timeout ?? 10_000);
     this.#state = STARTING;
     this.#starting = this.#start(options.signal, timeout);
     return this.#starting;
@@ -303,7 +308,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
           cause: signal!.reason,
         }),
       );
-    const timer = setTimeout(
+    const timer = timeout === Infinity ? undefined : setTimeout(
       () =>
         giveUp.reject(
           new PeerStartError(this.#inEndpoint, this.#outEndpoint, `no answer within ${timeout} ms`),

@@ -67,6 +67,17 @@ Deno.test("Peer.start() can be called again after it failed, and events queued b
   await producer.stop(); // before the broker stops, so it can confirm delivery
 });
 
+Deno.test("Peer.start() with timeout Infinity waits for a broker that starts later", async () => {
+  await using eps = await tempEndpoints();
+  const peer = new Peer(eps.inEndpoint, eps.outEndpoint, ["x"], ["x"]);
+  const starting = peer.start({ timeout: Infinity });
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using started = await guard(starting, 10_000, "the peer to find the broker");
+  const next = new SyncEvent(started.events.x, { timeout: 5000 });
+  started.publish.x("late broker");
+  assert.equal(await next, "late broker");
+});
+
 Deno.test("An event published right after start() reaches every started subscriber, 50 times", async () => {
   await using eps = await tempEndpoints();
   await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
