@@ -1,9 +1,14 @@
 // Every in-process example runs and prints what the README says it prints.
 import assert from "node:assert/strict";
 
-async function run(example: string): Promise<string> {
+async function run(example: string, ...args: string[]): Promise<string> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", new URL(`../examples/${example}`, import.meta.url).pathname],
+    args: [
+      "run",
+      "--allow-all",
+      new URL(`../examples/${example}`, import.meta.url).pathname,
+      ...args,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -39,4 +44,12 @@ Deno.test("examples/pipeline.ts shows FIFO order on one loop and all ten on four
     /consumer received, in order: product even 0, product even 2, product even 4, product even 6, product even 8, product odd 1, product odd 3, product odd 5, product odd 7, product odd 9\n/,
   );
   assert.match(output, /consumer received 10 of 10: /);
+});
+
+Deno.test("examples/crossing_sockets.ts carries every request and product across three processes", async () => {
+  const output = await run("crossing_sockets.ts", "2000");
+  assert.match(output, /\[broker\] broker ready on ipc:\/\//);
+  assert.match(output, /\[consumer\] consumer received 2000 of 2000 products in /);
+  assert.match(output, /\[producer\] producer stopped\n/);
+  assert.match(output, /\[broker\] broker stopped\n/);
 });
