@@ -40,13 +40,24 @@ let pendingOperations = 0;
 const live = new Set<SafeSocket>();
 let unloadListening = false;
 
+/** Relays whose native thread still runs. */
+const running = new Set<Relay>();
+
 /**
  * At process exit, zeromq.js closes the sockets still open and the N-API environment goes away;
  * a wait woken by that and retried would call into zeromq.js and crash the process (seen under
- * `deno test` when a test left a broker running). From `unload` on, no socket is driven any more.
+ * `deno test` when a test left a broker running). From `unload` on, no socket is driven any more,
+ * and every relay still running is told to end, so its thread lets go of its sockets.
  */
 function abandonAll(): void {
+  for (const relay of running) relay.terminate();
   for (const socket of live) socket.abandon();
+}
+
+function listenForUnload(): void {
+  if (unloadListening) return;
+  unloadListening = true;
+  globalThis.addEventListener("unload", abandonAll);
 }
 
 /** The counters behind `socketAccounting()`. */
@@ -142,10 +153,7 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
     this.raw = raw;
     openSockets++;
     live.add(this as SafeSocket);
-    if (!unloadListening) {
-      unloadListening = true;
-      globalThis.addEventListener("unload", abandonAll);
-    }
+    listenForUnload();
     try {
       loadLibc();
       this.#fd = (raw as unknown as { getInt32Option(option: number): number }).getInt32Option(
@@ -311,6 +319,64 @@ export async function receiveEach(
     if (taken >= RECEIVE_BATCH) {
       taken = 0;
       await nextTurn();
+    }
+  }
+}
+
+/**
+ * A native relay: `zmq.Proxy` moves every message from an XSUB socket to an XPUB socket (and
+ * subscriptions back) on a libzmq thread, unparsed, without a JavaScript call per message.
+ *
+ * - The XPUB socket must be `noDrop`; the relay sets its `sendTimeout` to -1, so libzmq's thread
+ *   blocks on a full queue (backpressure) instead of failing the send and losing the message. No
+ *   JavaScript call ever sends on it again, so zeromq.js's own waiting is never involved.
+ * - Both sockets belong to the thread until it ends; zeromq.js then closes them. They stay counted
+ *   as open, and the running relay as one pending operation, until `done` settles.
+ * - A relay that is not terminated keeps `deno run` alive and crashes `deno test` at exit: the
+ *   owner must `terminate()` it and await `done`. At `unload`, every relay still running is
+ *   terminated.
+ * - `terminate()` takes effect between two messages: a thread blocked on a subscriber that never
+ *   reads ends only once that subscriber reads or goes away (libzmq's proxy does not watch its
+ *   control socket while a send blocks).
+ */
+export class Relay {
+  /** Settles once the thread ended and zeromq.js closed both sockets; rejects on a libzmq error. */
+  readonly done: Promise<void>;
+  readonly #proxy: zmq.Proxy<zmq.XSubscriber, zmq.XPublisher>;
+  #running = true;
+
+  constructor(from: SafeSocket<zmq.XSubscriber>, to: SafeSocket<zmq.XPublisher>) {
+    to.raw.sendTimeout = -1;
+    this.#proxy = new zmq.Proxy(from.raw, to.raw);
+    listenForUnload();
+    const run = this.#proxy.run(); // throws at once when it cannot start: nothing runs then
+    pendingOperations++;
+    running.add(this);
+    const ended = () => {
+      this.#running = false;
+      pendingOperations--;
+      running.delete(this);
+      from.abandon(); // closed by zeromq.js when the thread ended
+      to.abandon();
+    };
+    this.done = run.then(ended, (error) => {
+      ended();
+      throw error;
+    });
+  }
+
+  /** Whether the thread still runs. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Tells the thread to end after the message it is relaying; `done` settles when it has. */
+  terminate(): void {
+    if (!this.#running) return;
+    try {
+      this.#proxy.terminate();
+    } catch {
+      // EBADF: the thread ended already; `done` is settling
     }
   }
 }

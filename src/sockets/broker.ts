@@ -13,22 +13,14 @@ import {
   ipcPath,
   removeSocketFile,
 } from "./endpoints.ts";
-import {
-  delay,
-  errorCode,
-  type Message,
-  nextTurn,
-  openXPublisher,
-  openXSubscriber,
-  type SafeSocket,
-} from "./_zmq.ts";
+import { errorCode, openXPublisher, openXSubscriber, Relay, type SafeSocket } from "./_zmq.ts";
 
 /** Options of `new Broker(inEndpoint, outEndpoint, options)`. */
 export interface BrokerOptions {
   /**
-   * How long, in milliseconds, `stop()` keeps relaying the events that had already reached the
-   * broker, and ZeroMQ keeps sending them to subscribers, before giving up on a subscriber that
-   * does not read. Default 1000.
+   * How long, in milliseconds, ZeroMQ keeps sending the events already relayed to subscribers
+   * after `stop()` closed the broker's sockets (ZeroMQ's `linger` of the outgoing socket).
+   * Default 1000.
    */
   linger?: number;
 }
@@ -39,13 +31,11 @@ const STARTED = 2;
 const STOPPING = 3;
 const STOPPED = 4;
 
-/** Relayed messages between two looks at the subscriptions the XPUB socket queued for us. */
-const SUBSCRIPTION_DRAIN_EVERY = 1024;
-
 /**
  * Relays events between peers: binds a ZeroMQ XPUB socket on `inEndpoint` (peers receive from it)
  * and an XSUB socket, subscribed to everything, on `outEndpoint` (peers publish to it), and moves
- * every message from the one to the other unparsed, all its parts, so no frame can crash it.
+ * every message from the one to the other unparsed, all its parts, so no frame can crash it. The
+ * relaying runs on a native ZeroMQ thread (`zmq.Proxy`), not in JavaScript.
  *
  * - Filtering happens here: each peer subscribes to the prefix of each event it wants, and the
  *   broker sends it only those.
@@ -56,8 +46,13 @@ const SUBSCRIPTION_DRAIN_EVERY = 1024;
  *   `inEndpoint`/`outEndpoint` then give the endpoints actually bound. An `ipc://` path another
  *   live broker holds is refused with a {@linkcode BrokerBindError} (libzmq would take it over
  *   silently); a stale socket file left by a killed broker is replaced.
- * - `stop()` (or leaving an `await using` scope) relays what has already arrived, for at most
- *   `linger` ms, closes both sockets and removes the `ipc://` socket files it created.
+ * - `stop()` (or leaving an `await using` scope) ends the relaying thread after the message it is
+ *   relaying, lets ZeroMQ send what was relayed for at most `linger` ms, closes both sockets and
+ *   removes the `ipc://` socket files it created. A broker must be stopped: its relay thread is a
+ *   native operation in flight, which keeps Deno's event loop alive, and Deno's `unload` fires only
+ *   once that loop is idle, so a script that never stops its broker never exits. While a
+ *   subscriber that never reads holds the relay up, `stop()` waits until that subscriber reads or
+ *   goes away (libzmq cannot end a relay blocked on a full queue).
  *
  * A peer does not notice a broker that restarts on the same endpoints: ZeroMQ reconnects and
  * re-subscribes on its own. Events in flight through a broker that is stopped or killed are lost;
@@ -92,10 +87,9 @@ export class Broker implements AsyncDisposable {
   #outEndpoint: string;
   readonly #linger: number;
   #state = NEW;
-  #xpub: SafeSocket | null = null;
-  #xsub: SafeSocket | null = null;
-  #relay: Promise<void> | null = null;
-  #stopRequested = false;
+  #xpub: SafeSocket<ReturnType<typeof openXPublisher>["raw"]> | null = null;
+  #xsub: SafeSocket<ReturnType<typeof openXSubscriber>["raw"]> | null = null;
+  #relay: Relay | null = null;
   #starting: Promise<this> | null = null;
   #stopping: Promise<void> | null = null;
   readonly #socketFiles: { path: string; identity: number | null }[] = [];
@@ -160,14 +154,17 @@ export class Broker implements AsyncDisposable {
       this.#inEndpoint = await this.#bind(this.#xpub, this.#inEndpoint);
       this.#xsub = openXSubscriber();
       this.#outEndpoint = await this.#bind(this.#xsub, this.#outEndpoint);
-      // subscribe to everything upstream: the XPUB side does the filtering
+      // subscribe to everything upstream, before any publisher connects: the XPUB side filters,
+      // and no event waits for a subscription to travel to its publisher
       await this.#xsub.send(SUBSCRIBE_ALL);
+      this.#xpub.raw.linger = this.#linger;
+      this.#relay = new Relay(this.#xsub, this.#xpub);
     } catch (error) {
-      await this.#closeAll(0);
+      await this.#closeAll();
       this.#state = STOPPED;
       throw error;
     }
-    this.#relay = this.#runRelay(this.#xsub, this.#xpub).catch((error) =>
+    this.#relay.done.catch((error) =>
       console.error(`Broker on ${this.#inEndpoint} stopped relaying:`, error)
     );
     this.#state = STARTED;
@@ -189,39 +186,9 @@ export class Broker implements AsyncDisposable {
   }
 
   /**
-   * Moves every message from XSUB to XPUB until asked to stop, then relays what is queued and
-   * returns. Subscription messages the XPUB socket queues for us are read and dropped now and
-   * then, so they cannot pile up.
-   */
-  async #runRelay(xsub: SafeSocket, xpub: SafeSocket): Promise<void> {
-    let sinceDrain = 0;
-    let taken = 0;
-    for (;;) {
-      const message: Message | null = await xsub.receive();
-      if (message === null) {
-        await dropSubscriptions(xpub);
-        sinceDrain = 0;
-        if (this.#stopRequested || xsub.closed) return;
-        await xsub.wait();
-        taken = 0;
-        continue;
-      }
-      if (!await xpub.send(message)) return; // XPUB closed by a stop that ran out of time
-      if (++sinceDrain === SUBSCRIPTION_DRAIN_EVERY) {
-        await dropSubscriptions(xpub);
-        sinceDrain = 0;
-      }
-      if (++taken === 256) {
-        taken = 0;
-        await nextTurn();
-      }
-    }
-  }
-
-  /**
-   * Stops relaying: relays what has already arrived (for at most `linger` ms), closes both
-   * sockets and removes the `ipc://` socket files the broker created. Resolves when all is done;
-   * calling it again returns the same promise.
+   * Stops relaying: ends the relaying thread, which closes both sockets (ZeroMQ still sends what
+   * was relayed for at most `linger` ms), and removes the `ipc://` socket files the broker
+   * created. Resolves when all is done; calling it again returns the same promise.
    */
   stop(): Promise<void> {
     if (this.#stopping === null) this.#stopping = this.#stop();
@@ -235,19 +202,16 @@ export class Broker implements AsyncDisposable {
       return;
     }
     this.#state = STOPPING;
-    this.#stopRequested = true;
-    this.#xsub!.interrupt();
-    const outOfTime = delay(this.#linger);
-    await Promise.race([this.#relay, outOfTime.promise]);
-    outOfTime.cancel();
-    await this.#closeAll(this.#linger);
-    await this.#relay;
+    const relay = this.#relay!;
+    relay.terminate();
+    await relay.done.catch(() => {}); // reported by #start
+    await this.#closeAll();
     this.#state = STOPPED;
   }
 
-  async #closeAll(linger: number): Promise<void> {
+  async #closeAll(): Promise<void> {
     await this.#xsub?.close();
-    await this.#xpub?.close(linger);
+    await this.#xpub?.close();
     for (const { path, identity } of this.#socketFiles) removeSocketFile(path, identity);
     this.#socketFiles.length = 0;
   }
@@ -259,10 +223,3 @@ export class Broker implements AsyncDisposable {
 }
 
 const SUBSCRIBE_ALL = new Uint8Array([1]);
-
-/** Reads and drops the subscription messages the XPUB socket queued. */
-async function dropSubscriptions(xpub: SafeSocket): Promise<void> {
-  while (await xpub.receive() !== null) {
-    // nothing to do: libzmq already applied the subscription
-  }
-}

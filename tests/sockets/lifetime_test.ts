@@ -37,6 +37,16 @@ Deno.test("A deno run script with a broker and peers in await using scopes exits
   ]);
 });
 
+Deno.test("A deno run script whose broker is stopped while events flow exits on its own", async () => {
+  await using script = new Script("stop_mid_stream.ts", []);
+  const status = await guard(script.status(), 30_000, "the script to exit on its own");
+  assert.equal(status.code, 0);
+  assert.deepEqual(script.lines, [
+    "broker stopped, open sockets: 6",
+    'peers stopped {"openSockets":0,"pendingOperations":0}',
+  ]);
+});
+
 Deno.test("Killing the broker process mid-stream: peers report the loss and still exit cleanly", async () => {
   await using eps = await tempEndpoints();
   const { inEndpoint, outEndpoint } = eps;
@@ -99,7 +109,11 @@ Deno.test("A peer and a broker blocked by a subscriber that never reads still st
     }
     await producer.stop();
     assert.match((await lost).message, /did not confirm within 100 ms/);
-    await broker.stop(); // its relay is blocked too: it gives up after linger
+    // the relay may be blocked on the stuck subscriber's full queue: it ends, and the broker
+    // stops, once that subscriber goes away
+    const stopped = broker.stop();
+    await stuck.close();
+    await guard(stopped, 20_000, "the broker to stop once the stuck subscriber left");
   } finally {
     await stuck.close();
   }
