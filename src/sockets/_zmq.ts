@@ -182,6 +182,12 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
    * Hands `message` to ZeroMQ. When the socket's queue is full (a `noDrop` publisher), waits for
    * room and retries, keeping order: backpressure, never loss. Resolves `true` once ZeroMQ took
    * the message, `false` if the socket was closed first.
+   *
+   * Several sends may wait on one socket at once (a peer's events and its probes): every call into
+   * ZeroMQ processes the socket's pending commands and so clears the edge-triggered `ZMQ_FD`, and a
+   * send that succeeds may thereby take the signal another send waits for. So a send that succeeds
+   * while a wait is in flight wakes it ({@linkcode SafeSocket.interrupt}), and its owner retries. A
+   * send that fails with EAGAIN needs no such care: ZeroMQ signals again once room is made.
    */
   async send(message: Message | Uint8Array | string | (Uint8Array | string)[]): Promise<boolean> {
     let commandsProcessed = false;
@@ -189,6 +195,7 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
       if (this.#closed) return false;
       try {
         await (this.raw as unknown as zmq.Writable).send(message);
+        if (this.#waiting !== null) this.interrupt();
         return true;
       } catch (error) {
         if (!isAgain(error)) throw error;
@@ -208,11 +215,16 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
     }
   }
 
-  /** Resolves with the next message if one is queued, `null` otherwise; never waits. */
+  /**
+   * Resolves with the next message if one is queued, `null` otherwise; never waits. Like `send()`,
+   * wakes a wait in flight when it took a message.
+   */
   async receive(): Promise<Message | null> {
     if (this.#closed) return null;
     try {
-      return await (this.raw as unknown as zmq.Readable).receive() as Message;
+      const message = await (this.raw as unknown as zmq.Readable).receive() as Message;
+      if (this.#waiting !== null) this.interrupt();
+      return message;
     } catch (error) {
       if (isAgain(error)) return null;
       throw error;
