@@ -134,8 +134,11 @@ class Child implements AsyncDisposable {
 
   constructor(script: string, args: string[]) {
     this.#name = `${script.split("/").pop()} ${args[0]}`;
+    // BENCH_PROFILE=<dir>: every child writes a V8 CPU profile there (`--cpu-prof`)
+    const profile = Deno.env.get("BENCH_PROFILE");
+    const flags = profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profile}`];
     this.#process = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--config", CONFIG, script, ...args],
+      args: ["run", "-A", ...flags, "--config", CONFIG, script, ...args],
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",

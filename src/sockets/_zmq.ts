@@ -316,10 +316,17 @@ export async function receiveEach(
   onMessage: (message: Message) => void | Promise<unknown>,
   done: () => boolean,
 ): Promise<void> {
+  // zeromq.js directly, not socket.receive(): one promise per message instead of two. This loop
+  // is its socket's only user, so no other wait can lose its wake-up to it.
+  const raw = socket.raw as unknown as zmq.Readable;
   let taken = 0;
   for (;;) {
-    const message = await socket.receive();
-    if (message === null) {
+    if (socket.closed) return;
+    let message: Message;
+    try {
+      message = await raw.receive() as Message;
+    } catch (error) {
+      if (!isAgain(error)) throw error;
       if (socket.closed || done()) return;
       await socket.wait();
       taken = 0;

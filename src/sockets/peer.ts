@@ -189,10 +189,12 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   #starting: Promise<this> | null = null;
   #stopping: Promise<void> | null = null;
 
-  // the queue of published events, as runs of frames of one event name
-  #runs: (string[] | undefined)[] = [];
+  // the queue of published events, as runs of frames of one event name: a lone frame is kept as
+  // a string (and sent as one), so publishing one event at a time allocates no array
+  #runs: (string | string[] | undefined)[] = [];
   #head = 0;
-  #tail: string[] | null = null;
+  /** Index in #runs of the run later events of #tailName may join; -1 when none may. */
+  #tail = -1;
   #tailName = "";
   #tailBytes = 0;
   #queued = 0;
@@ -450,13 +452,16 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
    *
    * @throws {Error} when the peer was never started.
    */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
     if (this.#state === NEW) {
-      throw new Error(`Cannot flush Peer on ${this.#outEndpoint}: it is not started`);
+      return Promise.reject(
+        new Error(`Cannot flush Peer on ${this.#outEndpoint}: it is not started`),
+      );
     }
-    if (this.#state === STARTING) await this.#starting;
+    if (this.#state === STARTING) return this.#starting!.then(() => this.flush());
     this.#startFlush();
-    while (this.#flushing !== null) await this.#flushing;
+    // a flush in progress sends every run queued before it ends, later ones included
+    return this.#flushing ?? DONE;
   }
 
   #enqueue(name: string, frame: string): void {
@@ -466,17 +471,19 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
       );
     }
     const tail = this.#tail;
-    if (
-      tail !== null && this.#tailName === name && tail.length < MAX_PARTS &&
-      this.#tailBytes < MAX_BYTES
-    ) {
-      tail.push(frame);
+    const run = tail < 0 || this.#tailName !== name ? undefined : this.#runs[tail];
+    if (run === undefined || this.#tailBytes >= MAX_BYTES) {
+      this.#tail = this.#runs.push(frame) - 1;
+      this.#tailName = name;
+      this.#tailBytes = frame.length;
+    } else if (typeof run === "string") {
+      this.#runs[tail] = [run, frame];
+      this.#tailBytes += frame.length;
+    } else if (run.length < MAX_PARTS) {
+      run.push(frame);
       this.#tailBytes += frame.length;
     } else {
-      const run = [frame];
-      this.#runs.push(run);
-      this.#tail = run;
-      this.#tailName = name;
+      this.#tail = this.#runs.push(frame) - 1;
       this.#tailBytes = frame.length;
     }
     this.#queued++;
@@ -505,14 +512,15 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
       let sent = 0;
       while (this.#head < this.#runs.length) {
         const run = this.#runs[this.#head]!;
-        if (run === this.#tail) this.#tail = null; // later events start a new message
+        if (this.#head === this.#tail) this.#tail = -1; // later events start a new message
         const waits = pub.wakeups;
         if (!await pub.send(run)) return; // closed by stop() after its timeout
         if (pub.wakeups !== waits) this.#heard = true; // the broker made room: it is alive
         this.#runs[this.#head++] = undefined;
-        this.#queued -= run.length;
+        this.#queued -= typeof run === "string" ? 1 : run.length;
         if (this.#head >= 1024 && this.#head * 2 >= this.#runs.length) {
           this.#runs = this.#runs.slice(this.#head);
+          if (this.#tail >= 0) this.#tail -= this.#head;
           this.#head = 0;
         }
         if (++sent === 64) {
@@ -640,6 +648,8 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
     this.#beacon?.send(this.#beatFrame).catch(() => {});
   };
 }
+
+const DONE: Promise<void> = Promise.resolve();
 
 const STATE_NAMES = ["not started", "starting", "started", "stopping", "stopped"];
 
