@@ -398,6 +398,42 @@ Deno.test("decodeFrame() reads Node Buffers and views into a larger buffer", () 
   });
 });
 
+Deno.test("decodeFrame() reads look-alikes of the frames json.dumps writes as JSON does", () => {
+  // frames that start like ours but are not exactly ours: what JSON.parse makes of each
+  const P = '{"jsonrpc": "2.0", "method": "x"';
+  const cases: [string, unknown[]][] = [
+    [P + ', "params": [1], "params": [2]}', [2]],
+    [P + ', "params": {"a": 1, "id": 7}}', [{ a: 1, id: 7 }]],
+    [P + ', "params": [{"a": 1, "id": 7}]}', [{ a: 1, id: 7 }]],
+    [P + ', "id": 5, "params": [1]}', [1]],
+    [P + ', "params": [1], "id": 0}', [1]],
+    [P + ',  "params":  [1] , "id": 12}', [1]],
+    [P + String.raw`, "params": ["a, \"id\": 5"]}`, ['a, "id": 5']],
+    [String.raw`{"jsonrpc": "2.0", "method": "a\"b", "params": []}`, []],
+    ['{"jsonrpc": "2.0", "method": "", "id": 3}', []],
+  ];
+  for (const [frame, args] of cases) {
+    const decoded = decodeOne(frame);
+    assert.ok(decoded.ok, frame);
+    assert.deepEqual(decoded.args, args, frame);
+  }
+  const quoted = decodeOne(String.raw`{"jsonrpc": "2.0", "method": "a\"b"}`);
+  assert.equal(quoted.ok && quoted.method, 'a"b');
+  for (
+    const frame of [
+      P + ', "id": 01}',
+      P + ', "id": }',
+      P + ', "params": [1]}}',
+      P + ', "params": [1]}, 5',
+      '{"jsonrpc": "2.0", "method": "x\u0001"}', // a raw control character in the method
+    ]
+  ) {
+    assert.equal(failureOf(frame).problem, "not-json", frame);
+  }
+  assert.equal(failureOf(P + ', "params": null}').problem, "not-json-rpc");
+  assert.equal(failureOf(P + ', "params": 3, "id": 1}').problem, "not-json-rpc");
+});
+
 // -- Decoding: bad frames --
 
 Deno.test("decodeFrame() reports a frame over the size limit without decoding it", () => {
