@@ -21,8 +21,8 @@ import {
   type Message,
   nextTurn,
   openBeacon,
+  openPeerSubscriber,
   openPublisher,
-  openSubscriber,
   receiveEach,
   type SafeSocket,
 } from "./_zmq.ts";
@@ -353,7 +353,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
 
   #open(): void {
     this.#receiveDone = false;
-    const sub = openSubscriber();
+    const sub = openPeerSubscriber(this.#decodeOptions.maxFrameBytes);
     this.#sub = sub;
     try {
       const raw = sub.raw;
