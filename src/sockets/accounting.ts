@@ -11,13 +11,16 @@ import { currentAccounting } from "./_zmq.ts";
 export interface SocketAccounting {
   /** ZeroMQ sockets opened by brokers and peers and not yet closed. */
   readonly openSockets: number;
-  /** Waits for a socket in flight (each is a `poll(2)` on Deno's thread pool). */
+  /**
+   * Waits for a socket in flight (each is a `poll(2)` on Deno's thread pool), and brokers' relay
+   * threads running (one each).
+   */
   readonly pendingOperations: number;
 }
 
 /**
  * Returns how many ZeroMQ sockets the brokers and peers of this process hold open and how many
- * waits on them are in flight. Deno's op and resource sanitizers cannot see ZeroMQ's native
+ * waits on them (and broker relay threads) are in flight. Deno's op and resource sanitizers cannot see ZeroMQ's native
  * sockets, so tests assert that both return to zero once every broker and peer has stopped.
  *
  * @example Nothing left open

@@ -50,7 +50,8 @@ const STOPPED = 4;
  *   relaying, lets ZeroMQ send what was relayed for at most `linger` ms, closes both sockets and
  *   removes the `ipc://` socket files it created. A broker must be stopped: its relay thread is a
  *   native operation in flight, which keeps Deno's event loop alive, and Deno's `unload` fires only
- *   once that loop is idle, so a script that never stops its broker never exits. While a
+ *   once that loop is idle, so a script that never stops its broker never exits (unless it calls
+ *   `Deno.exit()`), and a test that leaves one running crashes `deno test` at exit. While a
  *   subscriber that never reads holds the relay up, `stop()` waits until that subscriber reads or
  *   goes away (libzmq cannot end a relay blocked on a full queue).
  *

@@ -47,6 +47,15 @@ Deno.test("A deno run script whose broker is stopped while events flow exits on 
   ]);
 });
 
+Deno.test("A deno run script that never stops its broker exits cleanly through Deno.exit()", async () => {
+  // without Deno.exit() it would not exit: the relay thread keeps the event loop alive (see Broker)
+  await using script = new Script("exit_without_stop.ts", []);
+  const status = await guard(script.status(), 30_000, "the script to exit");
+  assert.equal(status.code, 0);
+  assert.equal(script.lines.length, 1);
+  assert.match(script.lines[0], /^relayed, broker on ipc:/);
+});
+
 Deno.test("Killing the broker process mid-stream: peers report the loss and still exit cleanly", async () => {
   await using eps = await tempEndpoints();
   const { inEndpoint, outEndpoint } = eps;
