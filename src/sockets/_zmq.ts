@@ -133,6 +133,8 @@ export function isAgain(error: unknown): boolean {
 
 // -- Sockets --
 
+const SENT_NOTHING: Promise<boolean> = Promise.resolve(false);
+
 /** Frames a receive loop takes back to back before it lets timers and I/O run. */
 const RECEIVE_BATCH = 4096;
 
@@ -192,17 +194,30 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
    * while a wait is in flight wakes it ({@linkcode SafeSocket.interrupt}), and its owner retries. A
    * send that fails with EAGAIN needs no such care: ZeroMQ signals again once room is made.
    */
-  async send(message: Message | Uint8Array | string | (Uint8Array | string)[]): Promise<boolean> {
+  send(message: Message | Uint8Array | string | (Uint8Array | string)[]): Promise<boolean> {
+    // the common case, ZeroMQ takes the message at once, costs one promise of ours
+    if (this.#closed) return SENT_NOTHING;
+    let sending: Promise<void>;
+    try {
+      sending = (this.raw as unknown as zmq.Writable).send(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return sending.then(this.#sent, (error) => this.#sendWhenRoom(message, error));
+  }
+
+  readonly #sent = (): boolean => {
+    if (this.#waiting !== null) this.interrupt();
+    return true;
+  };
+
+  async #sendWhenRoom(
+    message: Message | Uint8Array | string | (Uint8Array | string)[],
+    error: unknown,
+  ): Promise<boolean> {
+    if (!isAgain(error)) throw error;
     let commandsProcessed = false;
     for (;;) {
-      if (this.#closed) return false;
-      try {
-        await (this.raw as unknown as zmq.Writable).send(message);
-        if (this.#waiting !== null) this.interrupt();
-        return true;
-      } catch (error) {
-        if (!isAgain(error)) throw error;
-      }
       if (commandsProcessed) {
         await this.wait();
         commandsProcessed = false;
@@ -214,6 +229,13 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
           ZMQ_EVENTS,
         );
         commandsProcessed = true;
+      }
+      if (this.#closed) return false;
+      try {
+        await (this.raw as unknown as zmq.Writable).send(message);
+        return this.#sent();
+      } catch (error) {
+        if (!isAgain(error)) throw error;
       }
     }
   }
