@@ -11,7 +11,8 @@
  * - No slow joiners: once `start()` resolves, what a peer publishes reaches every started peer.
  * - Going away: a peer's `stop()` waits until the broker confirmed it relayed everything; a peer
  *   whose broker stops answering reports it on `brokerLost` (ZeroMQ reconnects by itself when a
- *   broker comes back); a broker's `stop()` relays what already arrived, then closes.
+ *   broker comes back); a broker's `stop()` ends its relay after the message in flight, lets
+ *   ZeroMQ deliver what it relayed for up to `linger` ms, then closes: stop peers first.
  * - Safe lifetimes: `await using` stops brokers and peers; nothing stays open or pending, and
  *   `socketAccounting()` shows it.
  * - Wire-compatible with Python MrEventLoop: one JSON-RPC 2.0 request per frame, as `json.dumps`
