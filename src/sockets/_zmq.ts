@@ -211,6 +211,34 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
     return true;
   };
 
+  /**
+   * The first attempt of `send()`, for a caller that keeps `message` at hand: zeromq.js's own
+   * promise (ZeroMQ took the message when it resolves; EAGAIN when its queue is full), or `null`
+   * when the socket is closed. On success the caller calls `sent()`; on EAGAIN, `sendWhenRoom()`.
+   * Spares the closure and the promise `send()` adds to every message.
+   */
+  trySend(message: Message | Uint8Array | string | (Uint8Array | string)[]): Promise<void> | null {
+    if (this.#closed) return null;
+    return (this.raw as unknown as zmq.Writable).send(message);
+  }
+
+  /** After `trySend()` succeeded: wakes a wait in flight, as `send()` does. */
+  sent(): void {
+    if (this.#waiting !== null) this.interrupt();
+  }
+
+  /**
+   * After a first attempt failed with `error`: rethrows it unless it is EAGAIN, else waits for
+   * room and retries as `send()` does. Resolves `true` once ZeroMQ took the message, `false` if
+   * the socket was closed first.
+   */
+  sendWhenRoom(
+    message: Message | Uint8Array | string | (Uint8Array | string)[],
+    error: unknown,
+  ): Promise<boolean> {
+    return this.#sendWhenRoom(message, error);
+  }
+
   async #sendWhenRoom(
     message: Message | Uint8Array | string | (Uint8Array | string)[],
     error: unknown,

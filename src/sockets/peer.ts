@@ -190,9 +190,12 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   #stopping: Promise<void> | null = null;
 
   // the queue of published events, as runs of frames of one event name: a lone frame is kept as
-  // a string (and sent as one), so publishing one event at a time allocates no array
+  // a string (and sent as one), so publishing one event at a time allocates no array. The runs
+  // are #runs[#head] to #runs[#end - 1]; slots past #end are reused, so an emptied queue keeps its
+  // backing store (setting an array's length to 0 would free it, and the next event allocate it)
   #runs: (string | string[] | undefined)[] = [];
   #head = 0;
+  #end = 0;
   /** Index in #runs of the run later events of #tailName may join; -1 when none may. */
   #tail = -1;
   #tailName = "";
@@ -473,7 +476,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
     const tail = this.#tail;
     const run = tail < 0 || this.#tailName !== name ? undefined : this.#runs[tail];
     if (run === undefined || this.#tailBytes >= MAX_BYTES) {
-      this.#tail = this.#runs.push(frame) - 1;
+      this.#tail = this.#push(frame);
       this.#tailName = name;
       this.#tailBytes = frame.length;
     } else if (typeof run === "string") {
@@ -483,7 +486,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
       run.push(frame);
       this.#tailBytes += frame.length;
     } else {
-      this.#tail = this.#runs.push(frame) - 1;
+      this.#tail = this.#push(frame);
       this.#tailBytes = frame.length;
     }
     this.#queued++;
@@ -493,6 +496,14 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
     }
   }
 
+  /** Appends a run to the queue; returns its index. */
+  #push(run: string): number {
+    const at = this.#end++;
+    if (at < this.#runs.length) this.#runs[at] = run;
+    else this.#runs.push(run);
+    return at;
+  }
+
   readonly #flushSoon = (): void => {
     this.#flushScheduled = false;
     this.#startFlush();
@@ -500,7 +511,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
 
   #startFlush(): void {
     if (
-      this.#flushing === null && this.#head < this.#runs.length &&
+      this.#flushing === null && this.#head < this.#end &&
       (this.#state === STARTED || this.#state === STOPPING)
     ) {
       this.#flushing = this.#runFlush(this.#pub!);
@@ -510,17 +521,26 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   async #runFlush(pub: SafeSocket): Promise<void> {
     try {
       let sent = 0;
-      while (this.#head < this.#runs.length) {
+      while (this.#head < this.#end) {
         const run = this.#runs[this.#head]!;
         if (this.#head === this.#tail) this.#tail = -1; // later events start a new message
-        const waits = pub.wakeups;
-        if (!await pub.send(run)) return; // closed by stop() after its timeout
-        if (pub.wakeups !== waits) this.#heard = true; // the broker made room: it is alive
+        // zeromq.js's promise awaited as it is: no promise or closure of ours per message
+        const attempt = pub.trySend(run);
+        if (attempt === null) return; // closed by stop() after its timeout
+        try {
+          await attempt;
+          pub.sent();
+        } catch (error) {
+          const waits = pub.wakeups;
+          if (!await pub.sendWhenRoom(run, error)) return; // closed by stop() after its timeout
+          if (pub.wakeups !== waits) this.#heard = true; // the broker made room: it is alive
+        }
         this.#runs[this.#head++] = undefined;
         this.#queued -= typeof run === "string" ? 1 : run.length;
-        if (this.#head >= 1024 && this.#head * 2 >= this.#runs.length) {
-          this.#runs = this.#runs.slice(this.#head);
+        if (this.#head >= 1024 && this.#head * 2 >= this.#end) {
+          this.#runs = this.#runs.slice(this.#head, this.#end);
           if (this.#tail >= 0) this.#tail -= this.#head;
+          this.#end -= this.#head;
           this.#head = 0;
         }
         if (++sent === 64) {
@@ -528,8 +548,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
           await nextTurn();
         }
       }
-      this.#runs.length = 0;
-      this.#head = 0;
+      this.#head = this.#end = 0;
     } catch (error) {
       console.error(`Peer on ${this.#outEndpoint} stopped publishing:`, error);
     } finally {
