@@ -21,11 +21,10 @@ import {
   type Message,
   nextTurn,
   openBeacon,
-  openPeerSubscriber,
   openPublisher,
-  receiveEach,
   type SafeSocket,
 } from "./_zmq.ts";
+import { openPeerSubscriber, receiveEach } from "./_peer_subscriber.ts";
 
 /** Options of `new Peer(inEndpoint, outEndpoint, subscribe, publish, options)`. */
 export interface PeerOptions<Sub extends EventMap = EventMap> {

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { assertNothingOpen, guard, text } from "./_fixtures/helpers.ts";
-import {
-  nextTurn,
-  openPeerSubscriber,
-  openPublisher,
-  receiveEach,
-} from "../../src/sockets/_zmq.ts";
+import { nextTurn, openPublisher } from "../../src/sockets/_zmq.ts";
+import { openPeerSubscriber, receiveEach } from "../../src/sockets/_peer_subscriber.ts";
 
 // -- Waiting --
 

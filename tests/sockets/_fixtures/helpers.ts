@@ -11,9 +11,9 @@ import {
   type Message,
   openPublisher,
   openSubscriber,
-  receiveEach,
   type SafeSocket,
 } from "../../../src/sockets/_zmq.ts";
+import { receiveEach } from "../../../src/sockets/_peer_subscriber.ts";
 
 /** A fresh temporary directory with `in` and `out` ipc endpoints, removed at the end of scope. */
 export interface TempEndpoints extends AsyncDisposable {

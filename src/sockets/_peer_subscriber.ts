@@ -1,0 +1,273 @@
+/**
+ * How a peer takes its events off its SUB socket: a receive loop that waits with `SafeSocket`,
+ * and, where libzmq can be reached, a SUB socket driven through libzmq's C API by FFI, which
+ * costs a fraction of zeromq.js's per-message N-API promise and Buffer.
+ *
+ * @module
+ */
+
+import * as zmq from "zeromq";
+import { isAgain, type Message, nextTurn, openSubscriber, SafeSocket } from "./_zmq.ts";
+
+/** Frames taken off a socket before the loop lets timers and I/O in. */
+const RECEIVE_BATCH = 4096;
+
+/**
+ * Takes every message off `socket` and hands it to `onMessage` (awaiting it when it returns a
+ * promise), waiting on the socket when none is queued. Ends when the socket is closed, or when
+ * no message is queued and `done()` says so. Lets the event loop run every few thousand frames.
+ */
+export async function receiveEach(
+  socket: SafeSocket,
+  onMessage: (message: Message) => void | Promise<unknown>,
+  done: () => boolean,
+): Promise<void> {
+  // zeromq.js directly, not socket.receive(): one promise per message instead of two. This loop
+  // is its socket's only user, so no other wait can lose its wake-up to it.
+  const raw = socket.raw as unknown as zmq.Readable;
+  if (raw instanceof NativeSubscriber) return receiveEachNative(socket, raw, onMessage, done);
+  let taken = 0;
+  for (;;) {
+    if (socket.closed) return;
+    let message: Message;
+    try {
+      message = await raw.receive() as Message;
+    } catch (error) {
+      if (!isAgain(error)) throw error;
+      if (socket.closed || done()) return;
+      await socket.wait();
+      taken = 0;
+      continue;
+    }
+    const pending = onMessage(message);
+    if (pending !== undefined) await pending;
+    taken += message.length;
+    if (taken >= RECEIVE_BATCH) {
+      taken = 0;
+      await nextTurn();
+    }
+  }
+}
+
+async function receiveEachNative(
+  socket: SafeSocket,
+  raw: NativeSubscriber,
+  onMessage: (message: Message) => void | Promise<unknown>,
+  done: () => boolean,
+): Promise<void> {
+  let taken = 0;
+  for (;;) {
+    if (socket.closed) return;
+    const message = raw.receiveNow();
+    if (message === null) {
+      if (socket.closed || done()) return;
+      await socket.wait();
+      taken = 0;
+      continue;
+    }
+    const pending = onMessage(message);
+    if (pending !== undefined) await pending;
+    taken += message.length;
+    if (taken >= RECEIVE_BATCH) {
+      taken = 0;
+      await nextTurn();
+    }
+  }
+}
+
+// -- libzmq through FFI, for the receive path of peers --
+
+/*
+ * zeromq.js's `receive()` costs about 2 µs a message under Deno (an N-API promise and a Buffer per
+ * part); calling libzmq through FFI costs about 0.3 µs. zeromq.js's addon exports libzmq's C API,
+ * so on Linux, where /proc/self/maps names the addon zeromq.js loaded, a peer's SUB socket is
+ * opened through FFI, in a ZeroMQ context of its own; elsewhere, or without the permission to read
+ * that file, through zeromq.js. Either way it is a SafeSocket, waited for with poll(2).
+ */
+
+const ZMQ_SUB = 2;
+const ZMQ_SUBSCRIBE = 6;
+const ZMQ_LINGER = 17;
+const ZMQ_RCVMORE = 13;
+const ZMQ_DONTWAIT = 1;
+const EAGAIN = Deno.build.os === "darwin" ? 35 : 11;
+const EINTR = 4;
+const MAX_NATIVE_FRAME_BYTES = 64 * 1024 * 1024;
+
+const NATIVE_SYMBOLS = {
+  zmq_ctx_new: { parameters: [], result: "pointer" },
+  zmq_socket: { parameters: ["pointer", "i32"], result: "pointer" },
+  zmq_close: { parameters: ["pointer"], result: "i32" },
+  zmq_setsockopt: { parameters: ["pointer", "i32", "buffer", "usize"], result: "i32" },
+  zmq_getsockopt: { parameters: ["pointer", "i32", "buffer", "buffer"], result: "i32" },
+  zmq_connect: { parameters: ["pointer", "buffer"], result: "i32" },
+  zmq_recv: { parameters: ["pointer", "buffer", "usize", "i32"], result: "i32" },
+  zmq_errno: { parameters: [], result: "i32" },
+  zmq_strerror: { parameters: ["i32"], result: "pointer" },
+} as const;
+
+type NativeLib = Deno.DynamicLibrary<typeof NATIVE_SYMBOLS>["symbols"];
+
+let native: { lib: NativeLib; context: Deno.PointerObject } | null | undefined;
+
+/** libzmq from zeromq.js's addon, with a context of ours; `null` when it cannot be reached. */
+function loadNative(): { lib: NativeLib; context: Deno.PointerObject } | null {
+  if (native !== undefined) return native;
+  native = null;
+  if (Deno.build.os !== "linux" || zmq.version === undefined) return null;
+  const maps = "/proc/self/maps";
+  try {
+    if (Deno.permissions.querySync({ name: "read", path: maps }).state !== "granted") return null;
+    let path: string | undefined;
+    for (const line of Deno.readTextFileSync(maps).split("\n")) {
+      const at = line.indexOf(" /");
+      if (at >= 0 && line.endsWith("/addon.node") && line.includes("/zeromq/")) {
+        path = line.slice(at + 1);
+        break;
+      }
+    }
+    if (path === undefined) return null;
+    const lib = Deno.dlopen(path, NATIVE_SYMBOLS).symbols;
+    const context = lib.zmq_ctx_new();
+    if (context !== null) native = { lib, context };
+  } catch {
+    // no FFI or no such library: zeromq.js it is
+  }
+  return native;
+}
+
+const cString = (text: string) => new TextEncoder().encode(text + "\0");
+
+function nativeError(lib: NativeLib, what: string, errno = lib.zmq_errno()): Error {
+  const text = lib.zmq_strerror(errno);
+  const why = text === null ? `errno ${errno}` : Deno.UnsafePointerView.getCString(text);
+  return Object.assign(new Error(`${what}: ${why}`), { errno });
+}
+
+/**
+ * A SUB socket through FFI, with the few members of a zeromq.js socket that `SafeSocket`, the
+ * peer and `receiveEach()` use, and `receiveNow()`: the next message, or `null`, synchronously.
+ *
+ * Frames are received straight into a buffer of the socket (one `zmq_recv` call a frame), and
+ * handed out as views into it that the next `receiveNow()` overwrites. The buffer always has room
+ * for a frame of `maxFrameBytes` + 1, so a frame is cut short only when it is larger than that:
+ * such a frame is handed out as a zeroed array of its full length holding its first bytes, which
+ * is all a report of a frame too large needs.
+ */
+class NativeSubscriber {
+  closed = false;
+  readonly #lib: NativeLib;
+  readonly #handle: Deno.PointerObject;
+  readonly #frameRoom: number;
+  readonly #frameRoomBig: bigint;
+  #buffer: Uint8Array<ArrayBuffer>;
+  readonly #option = new Int32Array(1);
+  readonly #optionLength = new BigUint64Array(1);
+  readonly #more = new Int32Array(1);
+
+  constructor(lib: NativeLib, context: Deno.PointerObject, maxFrameBytes: number) {
+    this.#lib = lib;
+    this.#frameRoom = maxFrameBytes + 1;
+    this.#frameRoomBig = BigInt(this.#frameRoom);
+    this.#buffer = new Uint8Array(2 * this.#frameRoom);
+    const handle = lib.zmq_socket(context, ZMQ_SUB);
+    if (handle === null) throw nativeError(lib, "Cannot open a ZeroMQ SUB socket");
+    this.#handle = handle;
+    this.linger = 0;
+  }
+
+  set linger(ms: number) {
+    this.#option[0] = ms;
+    this.#lib.zmq_setsockopt(this.#handle, ZMQ_LINGER, this.#option, 4n);
+  }
+
+  getInt32Option(option: number): number {
+    this.#optionLength[0] = 4n;
+    if (this.#lib.zmq_getsockopt(this.#handle, option, this.#option, this.#optionLength) !== 0) {
+      throw nativeError(this.#lib, `Cannot read option ${option} of a ZeroMQ socket`);
+    }
+    return this.#option[0];
+  }
+
+  subscribe(prefix: string): void {
+    const bytes = new TextEncoder().encode(prefix);
+    if (this.#lib.zmq_setsockopt(this.#handle, ZMQ_SUBSCRIBE, bytes, BigInt(bytes.length)) !== 0) {
+      throw nativeError(this.#lib, `Cannot subscribe to "${prefix}"`);
+    }
+  }
+
+  connect(endpoint: string): void {
+    if (this.#lib.zmq_connect(this.#handle, cString(endpoint)) !== 0) {
+      throw nativeError(this.#lib, `Cannot connect to ${endpoint}`);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.#lib.zmq_close(this.#handle);
+  }
+
+  /** Like zeromq.js's `receive()` with a zero timeout, for `SafeSocket.receive()`: copies. */
+  receive(): Promise<Message> {
+    const message = this.receiveNow();
+    if (message === null) {
+      return Promise.reject(Object.assign(new Error("Resource temporarily unavailable"), {
+        code: "EAGAIN",
+      }));
+    }
+    return Promise.resolve(message.map((frame) => frame.slice()));
+  }
+
+  receiveNow(): Message | null {
+    const lib = this.#lib;
+    const room = this.#frameRoom;
+    let buffer = this.#buffer;
+    let at = 0;
+    let parts: Message | null = null;
+    for (;;) {
+      if (buffer.length - at < room) {
+        // a long message: its earlier parts keep the old buffer; later ones go to a new one
+        buffer = this.#buffer = new Uint8Array(2 * room);
+        at = 0;
+      }
+      const into = at === 0 ? buffer : buffer.subarray(at);
+      const size = lib.zmq_recv(this.#handle, into, this.#frameRoomBig, ZMQ_DONTWAIT);
+      if (size < 0) {
+        const errno = lib.zmq_errno();
+        if (errno === EINTR) continue; // a signal (the profiler's, say): nothing was taken
+        // the parts of a message arrive together: "would block" only ever comes before the first
+        if (parts === null && errno === EAGAIN) return null;
+        throw nativeError(lib, "Cannot receive from a ZeroMQ SUB socket", errno);
+      }
+      let frame: Uint8Array;
+      if (size <= room) {
+        frame = buffer.subarray(at, at + size);
+        at += size;
+      } else {
+        frame = new Uint8Array(size); // cut short: too large to be read anyway
+        frame.set(buffer.subarray(at, at + Math.min(room, 256)));
+      }
+      if (parts === null) parts = [frame];
+      else parts.push(frame);
+      this.#optionLength[0] = 4n;
+      lib.zmq_getsockopt(this.#handle, ZMQ_RCVMORE, this.#more, this.#optionLength);
+      if (this.#more[0] === 0) return parts;
+    }
+  }
+}
+
+/**
+ * A SUB socket for a peer's incoming events: through FFI where libzmq can be reached (see above),
+ * else through zeromq.js. Use its `raw` for `subscribe()` and `connect()` only, and receive with
+ * `receiveEach()`, whose `onMessage` must be done with the frames when it returns (or its promise
+ * settles): the next receive may overwrite them. Frames up to `maxFrameBytes` arrive whole.
+ */
+export function openPeerSubscriber(maxFrameBytes: number): SafeSocket<zmq.Subscriber> {
+  // the receive buffer holds two frames of the largest size: beyond 64 MiB, zeromq.js does better
+  const found = maxFrameBytes <= MAX_NATIVE_FRAME_BYTES ? loadNative() : null;
+  if (found === null) return openSubscriber();
+  return new SafeSocket(
+    new NativeSubscriber(found.lib, found.context, maxFrameBytes) as unknown as zmq.Subscriber,
+  );
+}
