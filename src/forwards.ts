@@ -99,14 +99,17 @@ export function forwards(
 function forwarder(slotName: string, candidates: readonly string[]) {
   return function (this: object): void {
     const events = eventsOf(this, "forward") as unknown as Record<string, Event>;
-    const name = candidates.find((c) => Object.hasOwn(events, c));
-    if (name === undefined) {
-      throw new TypeError(
-        `Cannot forward ${classNameOf(this)}.${slotName}: it emits no event ${
-          candidates.join(" or ")
-        }`,
-      );
+    // A plain loop, not `find`: a forwarder runs on every emission it relays, so no closure.
+    for (let i = 0; i < candidates.length; i++) {
+      if (Object.hasOwn(events, candidates[i])) {
+        Reflect.apply(events[candidates[i]], undefined, arguments);
+        return;
+      }
     }
-    Reflect.apply(events[name], undefined, arguments);
+    throw new TypeError(
+      `Cannot forward ${classNameOf(this)}.${slotName}: it emits no event ${
+        candidates.join(" or ")
+      }`,
+    );
   };
 }
