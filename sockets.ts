@@ -17,7 +17,7 @@
  *   `socketAccounting()` shows it.
  * - Wire-compatible with Python MrEventLoop: one JSON-RPC 2.0 request per frame, as `json.dumps`
  *   writes it (`{"jsonrpc": "2.0", "method": "produced", "params": ["cake"], "id": 1}`); events
- *   published in one tick travel as one multipart message, one request per part.
+ *   of one name published in one tick travel as one JSON-RPC batch, a single frame.
  *
  * Needs `--allow-ffi` (ZeroMQ is a native module) and runs on Linux and macOS.
  *

@@ -14,7 +14,7 @@
  *   `await send(frame)`; ours: `publish` then `await peer.flush()`), and the subscriber counts
  *   what arrives; lost = published − received, and must be 0.
  * - Batched: `--parts` events per ZeroMQ message (raw: a multipart `send`; ours: `--parts`
- *   publishes in one tick, which the Peer coalesces into one message).
+ *   publishes in one tick, which the Peer coalesces into one batch frame).
  * - Ping-pong: one process publishes `ping(i)`, another answers `pong(i)`, one at a time; p50 and
  *   p99 of the round trip.
  *

@@ -30,7 +30,7 @@ import { openPeerSubscriber, receiveEach } from "./_peer_subscriber.ts";
 export interface PeerOptions<Sub extends EventMap = EventMap> {
   /**
    * Frames longer than this many bytes are reported on `frameError` instead of being decoded.
-   * Default 16 MiB.
+   * Default 16 MiB; at least 64 KiB, the largest batch a peer sends (a RangeError otherwise).
    */
   maxFrameBytes?: number;
   /**
@@ -93,10 +93,15 @@ const STARTED = 2;
 const STOPPING = 3;
 const STOPPED = 4;
 
-/** Frames per ZeroMQ message at most: a message is sent, received and relayed as one unit. */
-const MAX_PARTS = 512;
-/** Bytes per ZeroMQ message at most, frames included whole. */
-const MAX_BYTES = 512 * 1024;
+/** Events per batch at most: a batch is sent, received and relayed as one frame. */
+const MAX_BATCH_EVENTS = 512;
+/**
+ * Bytes per batch at most. A peer accepts no `maxFrameBytes` below it, so a batch always fits
+ * whatever limit its subscribers chose; one event larger than this travels alone.
+ */
+const MAX_BATCH_BYTES = 64 * 1024;
+/** `", "` between two requests of a batch, and `[` `]` around them. */
+const BATCH_OVERHEAD = 2;
 /** Heartbeat periods without a frame from the broker before it is reported lost. */
 const SILENT_BEATS = 3;
 const BATCH_START = 0x5b; // "["
@@ -114,7 +119,11 @@ const BATCH_START = 0x5b; // "["
  * - Publishing is synchronous for the caller and never loses events: the arguments are written as
  *   JSON at once (an argument that cannot be JSON throws a TypeError naming the event), queued,
  *   and handed to ZeroMQ in a microtask; consecutive events of one name published in one tick go
- *   out as one multipart message. A full queue anywhere between publisher and subscriber is
+ *   out as one batch (a JSON-RPC batch: one frame holding a JSON array of requests, at most 512
+ *   of them and 64 KiB). Never as one multipart message: libzmq 4.3.5 aborts the process when a
+ *   connection closes while its socket is closing in the middle of sending one (libzmq issue
+ *   #3442, seen here when a broker and peers in one process stop mid-stream). Subscribers filter
+ *   batches by the name of their first event. A full queue anywhere between publisher and subscriber is
  *   waited out, never dropped. Events from one peer arrive in the order they were published.
  *   `await peer.flush()` waits until everything published so far was handed to ZeroMQ.
  * - Received events are emitted synchronously on `peer.events`; slots connected to them are queued
@@ -127,8 +136,9 @@ const BATCH_START = 0x5b; // "["
  *   broker to confirm it relayed them all — for as long as the broker answers, at most
  *   `stopTimeout` ms, reporting on `brokerLost` otherwise — then closes its sockets.
  *
- * The wire format is Python MrEventLoop's: one JSON-RPC 2.0 request per frame, written byte for
- * byte as Python's `json.dumps` writes it, so Python peers on the same broker interoperate.
+ * The wire format is Python MrEventLoop's: a JSON-RPC 2.0 request per frame (or a batch of them),
+ * written byte for byte as Python's `json.dumps` writes it, so Python peers on the same broker
+ * interoperate.
  *
  * @typeParam Sub The events received, with their arguments; untyped when omitted.
  * @typeParam Pub The events published, with their arguments; untyped when omitted.
@@ -242,7 +252,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
     this.#stopTimeout = checkMilliseconds("stopTimeout", options.stopTimeout ?? 10_000);
     this.#heartbeat = checkMilliseconds("heartbeat", options.heartbeat ?? 1000);
     this.#decodeOptions = {
-      maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      maxFrameBytes: checkMaxFrameBytes(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES),
     };
     this.#argumentCounts = { ...options.argumentCounts };
 
@@ -359,8 +369,10 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
     this.#sub = sub;
     try {
       const raw = sub.raw;
-      for (const name of this.#subscribed) raw.subscribe(subscriptionPrefix(name));
-      raw.subscribe("["); // batches cannot be filtered by name: take them all
+      for (const name of this.#subscribed) {
+        raw.subscribe(subscriptionPrefix(name));
+        raw.subscribe("[" + subscriptionPrefix(name)); // batches led by an event of that name
+      }
       raw.subscribe(this.#probePrefix); // last: once it works at the broker, all before it do
       raw.connect(this.#inEndpoint);
       const pub = this.#pub = openPublisher();
@@ -474,19 +486,21 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
     }
     const tail = this.#tail;
     const run = tail < 0 || this.#tailName !== name ? undefined : this.#runs[tail];
-    if (run === undefined || this.#tailBytes >= MAX_BYTES) {
+    // frames are ASCII (the encoder escapes the rest): their length is their size in bytes
+    const bytes = this.#tailBytes + BATCH_OVERHEAD + frame.length;
+    if (run === undefined || bytes > MAX_BATCH_BYTES) {
       this.#tail = this.#push(frame);
       this.#tailName = name;
-      this.#tailBytes = frame.length;
+      this.#tailBytes = BATCH_OVERHEAD + frame.length;
     } else if (typeof run === "string") {
       this.#runs[tail] = [run, frame];
-      this.#tailBytes += frame.length;
-    } else if (run.length < MAX_PARTS) {
+      this.#tailBytes = bytes;
+    } else if (run.length < MAX_BATCH_EVENTS) {
       run.push(frame);
-      this.#tailBytes += frame.length;
+      this.#tailBytes = bytes;
     } else {
       this.#tail = this.#push(frame);
-      this.#tailBytes = frame.length;
+      this.#tailBytes = BATCH_OVERHEAD + frame.length;
     }
     this.#queued++;
     if (!this.#flushScheduled && this.#flushing === null && this.#state === STARTED) {
@@ -522,16 +536,19 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
       let sent = 0;
       while (this.#head < this.#end) {
         const run = this.#runs[this.#head]!;
-        if (this.#head === this.#tail) this.#tail = -1; // later events start a new message
+        if (this.#head === this.#tail) this.#tail = -1; // later events start a new batch
+        // a batch is a JSON array written as Python's json.dumps writes one: one frame, never a
+        // multipart message (see the class doc)
+        const frame = typeof run === "string" ? run : "[" + run.join(", ") + "]";
         // zeromq.js's promise awaited as it is: no promise or closure of ours per message
-        const attempt = pub.trySend(run);
+        const attempt = pub.trySend(frame);
         if (attempt === null) return; // closed by stop() after its timeout
         try {
           await attempt;
           pub.sent();
         } catch (error) {
           const waits = pub.wakeups;
-          if (!await pub.sendWhenRoom(run, error)) return; // closed by stop() after its timeout
+          if (!await pub.sendWhenRoom(frame, error)) return; // closed by stop() after its timeout
           if (pub.wakeups !== waits) this.#heard = true; // the broker made room: it is alive
         }
         this.#runs[this.#head++] = undefined;
@@ -708,6 +725,15 @@ function checkNames(what: string, names: unknown): string[] {
     seen.add(name);
   }
   return [...seen];
+}
+
+function checkMaxFrameBytes(value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < MAX_BATCH_BYTES) {
+    throw new RangeError(
+      `Cannot use Peer maxFrameBytes: expected a whole number of bytes of at least ${MAX_BATCH_BYTES} (the largest batch a peer sends), received ${value}`,
+    );
+  }
+  return value as number;
 }
 
 function checkMilliseconds(what: string, value: unknown): number {

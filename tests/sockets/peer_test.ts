@@ -7,7 +7,14 @@ import {
   Peer,
   PeerStartError,
 } from "@mreventloop/core/sockets";
-import { connect, EventLoop, hasEventLoop, slot, SyncEvent } from "@mreventloop/core";
+import {
+  connect,
+  EventLoop,
+  type EventMap,
+  hasEventLoop,
+  slot,
+  SyncEvent,
+} from "@mreventloop/core";
 import {
   assertNothingOpen,
   bytes,
@@ -129,24 +136,78 @@ Deno.test("Peer writes frames byte for byte as Python's json.dumps does", async 
   assertNothingOpen();
 });
 
-Deno.test("Events of one name published in one tick go out as one multipart message, in order", async () => {
+/**
+ * Runs `publish` on a started peer publishing `names`, through a broker, and returns the frames it
+ * sent (probes left out), once the frame of its last event, `end`, arrived. Asserts that every
+ * message was a single frame: libzmq aborts on multipart messages cut short (see Peer).
+ */
+async function framesPublished<Pub extends EventMap>(
+  names: (keyof Pub & string)[],
+  publish: (peer: Peer<NoEvents, Pub>) => void,
+): Promise<string[]> {
   await using eps = await tempEndpoints();
   await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
-  await using raw = new RawSubscriber(eps.inEndpoint, ['{"jsonrpc": "2.0", "method": "', "sync:"]);
+  const prefix = '{"jsonrpc": "2.0", "method": "';
+  await using raw = new RawSubscriber(eps.inEndpoint, [prefix, "[" + prefix, "sync:"]);
   await using syncer = new RawPublisher(eps.outEndpoint);
   await syncer.sync(raw);
-  await using peer = await new Peer(eps.inEndpoint, eps.outEndpoint, [], ["a", "b", "end"]).start();
-  peer.publish.a(1);
-  peer.publish.a(2);
-  peer.publish.a(3);
-  peer.publish.b(4);
-  peer.publish.a(5);
-  peer.publish.end();
+  await using peer = await new Peer<NoEvents, Pub>(eps.inEndpoint, eps.outEndpoint, [], names)
+    .start();
+  publish(peer);
   await guard(raw.next((m) => text(m[0]).includes('"end"')), 5000, "the end frame");
-  const messages = raw.messages
+  return raw.messages
     .filter((m) => !text(m[0]).startsWith("sync:") && !text(m[0]).includes("mreventloop.probe"))
-    .map((m) => m.map((f) => JSON.parse(text(f))).map((r) => `${r.method}${r.params ?? ""}`));
-  assert.deepEqual(messages, [["a1", "a2", "a3"], ["b4"], ["a5"], ["end"]]);
+    .map((m) => {
+      assert.equal(m.length, 1);
+      return text(m[0]);
+    });
+}
+
+Deno.test("Events of one name published in one tick go out as one batch frame, in order", async () => {
+  type Pub = { a: [n: number]; b: [n: number]; end: [] };
+  const frames = await framesPublished<Pub>(["a", "b", "end"], (peer) => {
+    peer.publish.a(1);
+    peer.publish.a(2);
+    peer.publish.a(3);
+    peer.publish.b(4);
+    peer.publish.a(5);
+    peer.publish.end();
+  });
+  // a batch is written as Python's json.dumps writes a list: "[", requests joined by ", ", "]"
+  const ids = frames.map((f) => [...f.matchAll(/"id": (\d+)/g)].map((x) => Number(x[1])));
+  const request = (method: string, n: number, id: number) =>
+    `{"jsonrpc": "2.0", "method": "${method}", "params": [${n}], "id": ${id}}`;
+  assert.equal(frames.length, 4);
+  assert.equal(
+    frames[0],
+    `[${request("a", 1, ids[0][0])}, ${request("a", 2, ids[0][1])}, ${request("a", 3, ids[0][2])}]`,
+  );
+  assert.equal(frames[1], request("b", 4, ids[1][0]));
+  assert.equal(frames[2], request("a", 5, ids[2][0]));
+  assert.equal(frames[3], `{"jsonrpc": "2.0", "method": "end", "id": ${ids[3][0]}}`);
+  assert.deepEqual(ids.flat(), [0, 1, 2, 3, 4, 5].map((k) => ids[0][0] + k));
+});
+
+Deno.test("A batch holds at most 512 events and 64 KiB; a larger event travels alone", async () => {
+  type Pub = { n: [n: number]; s: [s: string]; end: [] };
+  const frames = await framesPublished<Pub>(["n", "s", "end"], (peer) => {
+    for (let i = 0; i < 1100; i++) peer.publish.n(i);
+    const kilobyte = "k".repeat(1000);
+    for (let i = 0; i < 100; i++) peer.publish.s(kilobyte);
+    peer.publish.s("x".repeat(70_000));
+    peer.publish.end();
+  });
+  const counts = frames.map((f) => f.startsWith("[") ? JSON.parse(f).length : 1);
+  assert.deepEqual(counts.slice(0, 3), [512, 512, 76]);
+  // 100 events of ~1 KiB: as many per batch as fit in 64 KiB, then the rest
+  assert.ok(frames.slice(3, -2).every((f) => f.length <= 64 * 1024));
+  assert.equal(counts.slice(3, -2).reduce((a, b) => a + b), 100);
+  assert.ok(counts.slice(3, -2).length >= 2);
+  assert.equal(frames.at(-2)!.length > 70_000 && frames.at(-2)!.startsWith("{"), true);
+  const numbers = frames.slice(0, 3).flatMap((f) =>
+    JSON.parse(f).map((r: { params: number[] }) => r.params[0])
+  );
+  assert.deepEqual(numbers, Array.from({ length: 1100 }, (_, i) => i));
 });
 
 Deno.test("publish() rejects arguments that cannot be JSON with a TypeError naming the event", async () => {
@@ -263,7 +324,7 @@ Deno.test("Peer reports each bad frame once, with what was wrong, and delivers t
     eps.outEndpoint,
     ["e", "end"],
     [],
-    { argumentCounts: { e: 1 }, maxFrameBytes: 1000 },
+    { argumentCounts: { e: 1 }, maxFrameBytes: 65_536 },
   ).start();
   await using raw = new RawPublisher(eps.outEndpoint);
   await using syncSub = new RawSubscriber(eps.inEndpoint, ["sync:"]);
@@ -282,7 +343,7 @@ Deno.test("Peer reports each bad frame once, with what was wrong, and delivers t
   await raw.send([`${prefix}, "params": 5}`]); // not JSON-RPC: params a number
   await raw.send([`${prefix}, "method": "other"}`]); // names an event not subscribed to
   await raw.send([`${prefix}, "params": [1, 2]}`]); // wrong argument count
-  await raw.send([`${prefix}, "params": ["${"x".repeat(2000)}"]}`]); // too large
+  await raw.send([`${prefix}, "params": ["${"x".repeat(70_000)}"]}`]); // too large
   await raw.send([good(3), `${prefix}, bad`, good(4)]); // a bad part between good parts
   await raw.send([`{"jsonrpc": "2.0", "method": "end"}`]);
   await end;
@@ -457,4 +518,12 @@ Deno.test("Peer constructor rejects names and options it cannot use", () => {
     () => new Peer("ipc:///tmp/a", "ipc:///tmp/b", [], [], { stopTimeout: -1 }),
     RangeError,
   );
+  for (const maxFrameBytes of [1000, 65_535, 1.5e5 + 0.5, NaN]) {
+    assert.throws(
+      () => new Peer("ipc:///tmp/a", "ipc:///tmp/b", [], [], { maxFrameBytes }),
+      (error) =>
+        error instanceof RangeError && error.message.includes("maxFrameBytes") &&
+        error.message.includes("65536") && error.message.includes(String(maxFrameBytes)),
+    );
+  }
 });
