@@ -6,8 +6,21 @@
  * @module
  */
 
-import * as zmq from "zeromq";
+import type * as zmq from "zeromq";
 import { isAgain, type Message, nextTurn, openSubscriber, SafeSocket } from "./_zmq.ts";
+import {
+  cString,
+  EAGAIN,
+  EINTR,
+  type Libzmq,
+  libzmqError,
+  sharedContext,
+  ZMQ_DONTWAIT,
+  ZMQ_LINGER,
+  ZMQ_RCVMORE,
+  ZMQ_SUB,
+  ZMQ_SUBSCRIBE,
+} from "./_libzmq.ts";
 
 /** Frames taken off a socket before the loop lets timers and I/O in. */
 const RECEIVE_BATCH = 4096;
@@ -85,64 +98,7 @@ async function receiveEachNative(
  * that file, through zeromq.js. Either way it is a SafeSocket, waited for with poll(2).
  */
 
-const ZMQ_SUB = 2;
-const ZMQ_SUBSCRIBE = 6;
-const ZMQ_LINGER = 17;
-const ZMQ_RCVMORE = 13;
-const ZMQ_DONTWAIT = 1;
-const EAGAIN = Deno.build.os === "darwin" ? 35 : 11;
-const EINTR = 4;
 const MAX_NATIVE_FRAME_BYTES = 64 * 1024 * 1024;
-
-const NATIVE_SYMBOLS = {
-  zmq_ctx_new: { parameters: [], result: "pointer" },
-  zmq_socket: { parameters: ["pointer", "i32"], result: "pointer" },
-  zmq_close: { parameters: ["pointer"], result: "i32" },
-  zmq_setsockopt: { parameters: ["pointer", "i32", "buffer", "usize"], result: "i32" },
-  zmq_getsockopt: { parameters: ["pointer", "i32", "buffer", "buffer"], result: "i32" },
-  zmq_connect: { parameters: ["pointer", "buffer"], result: "i32" },
-  zmq_recv: { parameters: ["pointer", "buffer", "usize", "i32"], result: "i32" },
-  zmq_errno: { parameters: [], result: "i32" },
-  zmq_strerror: { parameters: ["i32"], result: "pointer" },
-} as const;
-
-type NativeLib = Deno.DynamicLibrary<typeof NATIVE_SYMBOLS>["symbols"];
-
-let native: { lib: NativeLib; context: Deno.PointerObject } | null | undefined;
-
-/** libzmq from zeromq.js's addon, with a context of ours; `null` when it cannot be reached. */
-function loadNative(): { lib: NativeLib; context: Deno.PointerObject } | null {
-  if (native !== undefined) return native;
-  native = null;
-  if (Deno.build.os !== "linux" || zmq.version === undefined) return null;
-  const maps = "/proc/self/maps";
-  try {
-    if (Deno.permissions.querySync({ name: "read", path: maps }).state !== "granted") return null;
-    let path: string | undefined;
-    for (const line of Deno.readTextFileSync(maps).split("\n")) {
-      const at = line.indexOf(" /");
-      if (at >= 0 && line.endsWith("/addon.node") && line.includes("/zeromq/")) {
-        path = line.slice(at + 1);
-        break;
-      }
-    }
-    if (path === undefined) return null;
-    const lib = Deno.dlopen(path, NATIVE_SYMBOLS).symbols;
-    const context = lib.zmq_ctx_new();
-    if (context !== null) native = { lib, context };
-  } catch {
-    // no FFI or no such library: zeromq.js it is
-  }
-  return native;
-}
-
-const cString = (text: string) => new TextEncoder().encode(text + "\0");
-
-function nativeError(lib: NativeLib, what: string, errno = lib.zmq_errno()): Error {
-  const text = lib.zmq_strerror(errno);
-  const why = text === null ? `errno ${errno}` : Deno.UnsafePointerView.getCString(text);
-  return Object.assign(new Error(`${what}: ${why}`), { errno });
-}
 
 /**
  * A SUB socket through FFI, with the few members of a zeromq.js socket that `SafeSocket`, the
@@ -156,7 +112,7 @@ function nativeError(lib: NativeLib, what: string, errno = lib.zmq_errno()): Err
  */
 class NativeSubscriber {
   closed = false;
-  readonly #lib: NativeLib;
+  readonly #lib: Libzmq;
   readonly #handle: Deno.PointerObject;
   readonly #frameRoom: number;
   readonly #frameRoomBig: bigint;
@@ -165,13 +121,13 @@ class NativeSubscriber {
   readonly #optionLength = new BigUint64Array(1);
   readonly #more = new Int32Array(1);
 
-  constructor(lib: NativeLib, context: Deno.PointerObject, maxFrameBytes: number) {
+  constructor(lib: Libzmq, context: Deno.PointerObject, maxFrameBytes: number) {
     this.#lib = lib;
     this.#frameRoom = maxFrameBytes + 1;
     this.#frameRoomBig = BigInt(this.#frameRoom);
     this.#buffer = new Uint8Array(2 * this.#frameRoom);
     const handle = lib.zmq_socket(context, ZMQ_SUB);
-    if (handle === null) throw nativeError(lib, "Cannot open a ZeroMQ SUB socket");
+    if (handle === null) throw libzmqError(lib, "Cannot open a ZeroMQ SUB socket");
     this.#handle = handle;
     this.linger = 0;
   }
@@ -184,7 +140,7 @@ class NativeSubscriber {
   getInt32Option(option: number): number {
     this.#optionLength[0] = 4n;
     if (this.#lib.zmq_getsockopt(this.#handle, option, this.#option, this.#optionLength) !== 0) {
-      throw nativeError(this.#lib, `Cannot read option ${option} of a ZeroMQ socket`);
+      throw libzmqError(this.#lib, `Cannot read option ${option} of a ZeroMQ socket`);
     }
     return this.#option[0];
   }
@@ -192,13 +148,13 @@ class NativeSubscriber {
   subscribe(prefix: string): void {
     const bytes = new TextEncoder().encode(prefix);
     if (this.#lib.zmq_setsockopt(this.#handle, ZMQ_SUBSCRIBE, bytes, BigInt(bytes.length)) !== 0) {
-      throw nativeError(this.#lib, `Cannot subscribe to "${prefix}"`);
+      throw libzmqError(this.#lib, `Cannot subscribe to "${prefix}"`);
     }
   }
 
   connect(endpoint: string): void {
     if (this.#lib.zmq_connect(this.#handle, cString(endpoint)) !== 0) {
-      throw nativeError(this.#lib, `Cannot connect to ${endpoint}`);
+      throw libzmqError(this.#lib, `Cannot connect to ${endpoint}`);
     }
   }
 
@@ -238,7 +194,7 @@ class NativeSubscriber {
         if (errno === EINTR) continue; // a signal (the profiler's, say): nothing was taken
         // the parts of a message arrive together: "would block" only ever comes before the first
         if (parts === null && errno === EAGAIN) return null;
-        throw nativeError(lib, "Cannot receive from a ZeroMQ SUB socket", errno);
+        throw libzmqError(lib, "Cannot receive from a ZeroMQ SUB socket", errno);
       }
       let frame: Uint8Array;
       if (size <= room) {
@@ -265,7 +221,7 @@ class NativeSubscriber {
  */
 export function openPeerSubscriber(maxFrameBytes: number): SafeSocket<zmq.Subscriber> {
   // the receive buffer holds two frames of the largest size: beyond 64 MiB, zeromq.js does better
-  const found = maxFrameBytes <= MAX_NATIVE_FRAME_BYTES ? loadNative() : null;
+  const found = maxFrameBytes <= MAX_NATIVE_FRAME_BYTES ? sharedContext() : null;
   if (found === null) return openSubscriber();
   return new SafeSocket(
     new NativeSubscriber(found.lib, found.context, maxFrameBytes) as unknown as zmq.Subscriber,

@@ -22,9 +22,11 @@
  *   queued for a peer that is gone; the owners make delivery certain before closing instead.
  * - Open sockets and pending waits are counted ({@linkcode currentAccounting}), because Deno's
  *   sanitizers cannot see N-API sockets.
- * - The broker relays on a libzmq thread ({@linkcode Relay}), and a peer receives through libzmq's
- *   C API called by FFI where it can (`_peer_subscriber.ts`): zeromq.js's per-message N-API
- *   promise and Buffer cost several times what the message itself does.
+ * - Where libzmq's C API can be reached by FFI (`_libzmq.ts`), a broker relays with it
+ *   (`_native_relay.ts`) and a peer receives with it (`_peer_subscriber.ts`): zeromq.js's
+ *   per-message N-API promise and Buffer cost several times what the message itself does, and its
+ *   `zmq.Proxy` can neither be ended while blocked nor be left running at exit. Elsewhere the
+ *   broker relays on `zmq.Proxy` ({@linkcode Relay}).
  *
  * @module
  */
@@ -61,6 +63,12 @@ function listenForUnload(): void {
   if (unloadListening) return;
   unloadListening = true;
   globalThis.addEventListener("unload", abandonAll);
+}
+
+/** Counts sockets opened, and operations started, outside `SafeSocket` (negative: ended). */
+export function countNative(sockets: number, operations: number): void {
+  openSockets += sockets;
+  pendingOperations += operations;
 }
 
 /** The counters behind `socketAccounting()`. */

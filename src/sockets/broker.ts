@@ -13,7 +13,8 @@ import {
   ipcPath,
   removeSocketFile,
 } from "./endpoints.ts";
-import { errorCode, openXPublisher, openXSubscriber, Relay, type SafeSocket } from "./_zmq.ts";
+import { errorCode } from "./_zmq.ts";
+import { type BrokerRelay, openBrokerRelay } from "./_broker_relay.ts";
 
 /** Options of `new Broker(inEndpoint, outEndpoint, options)`. */
 export interface BrokerOptions {
@@ -35,7 +36,7 @@ const STOPPED = 4;
  * Relays events between peers: binds a ZeroMQ XPUB socket on `inEndpoint` (peers receive from it)
  * and an XSUB socket, subscribed to everything, on `outEndpoint` (peers publish to it), and moves
  * every message from the one to the other unparsed, all its parts, so no frame can crash it. The
- * relaying runs on a native ZeroMQ thread (`zmq.Proxy`), not in JavaScript.
+ * relaying is libzmq's own proxy, on a thread of Deno's pool, not JavaScript.
  *
  * - Filtering happens here: each peer subscribes to the prefix of each event it wants, and the
  *   broker sends it only those.
@@ -46,14 +47,17 @@ const STOPPED = 4;
  *   `inEndpoint`/`outEndpoint` then give the endpoints actually bound. An `ipc://` path another
  *   live broker holds is refused with a {@linkcode BrokerBindError} (libzmq would take it over
  *   silently); a stale socket file left by a killed broker is replaced.
- * - `stop()` (or leaving an `await using` scope) ends the relaying thread after the message it is
- *   relaying, lets ZeroMQ send what was relayed for at most `linger` ms, closes both sockets and
- *   removes the `ipc://` socket files it created. A broker must be stopped: its relay thread is a
- *   native operation in flight, which keeps Deno's event loop alive, and Deno's `unload` fires only
- *   once that loop is idle, so a script that never stops its broker never exits (unless it calls
- *   `Deno.exit()`), and a test that leaves one running crashes `deno test` at exit. While a
- *   subscriber that never reads holds the relay up, `stop()` waits until that subscriber reads or
- *   goes away (libzmq cannot end a relay blocked on a full queue).
+ * - `stop()` (or leaving an `await using` scope) ends the relay after the message it is relaying,
+ *   lets ZeroMQ send what was relayed for at most `linger` ms, closes both sockets and removes the
+ *   `ipc://` socket files it created. It resolves once libzmq let go of every connection. A relay
+ *   blocked on a subscriber that never reads is given `linger` ms, then ended anyway.
+ * - A running broker keeps its process alive, like a server, until it is stopped (or the script
+ *   calls `Deno.exit()`). A test that leaves one running shows it in `socketAccounting()`;
+ *   `deno test` still exits normally.
+ *
+ * These guarantees hold on Linux, where the broker drives libzmq through FFI. Elsewhere it falls
+ * back to zeromq.js's `zmq.Proxy`, whose relay `stop()` cannot end while a subscriber that never
+ * reads holds it up, and which crashes `deno test` at exit when a test leaves it running.
  *
  * A peer does not notice a broker that restarts on the same endpoints: ZeroMQ reconnects and
  * re-subscribes on its own. Events in flight through a broker that is stopped or killed are lost;
@@ -88,9 +92,7 @@ export class Broker implements AsyncDisposable {
   #outEndpoint: string;
   readonly #linger: number;
   #state = NEW;
-  #xpub: SafeSocket<ReturnType<typeof openXPublisher>["raw"]> | null = null;
-  #xsub: SafeSocket<ReturnType<typeof openXSubscriber>["raw"]> | null = null;
-  #relay: Relay | null = null;
+  #relay: BrokerRelay | null = null;
   #starting: Promise<this> | null = null;
   #stopping: Promise<void> | null = null;
   readonly #socketFiles: { path: string; identity: number | null }[] = [];
@@ -151,15 +153,13 @@ export class Broker implements AsyncDisposable {
     try {
       await assertNotHeld(this.#inEndpoint);
       await assertNotHeld(this.#outEndpoint);
-      this.#xpub = openXPublisher();
-      this.#inEndpoint = await this.#bind(this.#xpub, this.#inEndpoint);
-      this.#xsub = openXSubscriber();
-      this.#outEndpoint = await this.#bind(this.#xsub, this.#outEndpoint);
-      // subscribe to everything upstream, before any publisher connects: the XPUB side filters,
-      // and no event waits for a subscription to travel to its publisher
-      await this.#xsub.send(SUBSCRIBE_ALL);
-      this.#xpub.raw.linger = this.#linger;
-      this.#relay = new Relay(this.#xsub, this.#xpub);
+      const relay = this.#relay = openBrokerRelay(this.#linger);
+      this.#inEndpoint = await this.#bind(() => relay.bindIn(this.#inEndpoint), this.#inEndpoint);
+      this.#outEndpoint = await this.#bind(
+        () => relay.bindOut(this.#outEndpoint),
+        this.#outEndpoint,
+      );
+      await relay.start();
     } catch (error) {
       await this.#closeAll();
       this.#state = STOPPED;
@@ -172,15 +172,15 @@ export class Broker implements AsyncDisposable {
     return this;
   }
 
-  async #bind(socket: SafeSocket, endpoint: string): Promise<string> {
+  async #bind(bind: () => Promise<string>, endpoint: string): Promise<string> {
+    let bound: string;
     try {
-      await socket.raw.bind(endpoint);
+      bound = await bind();
     } catch (error) {
       const code = errorCode(error);
       const why = error instanceof Error ? error.message : String(error);
       throw new BrokerBindError(endpoint, code, why, { cause: error });
     }
-    const bound = socket.raw.lastEndpoint ?? endpoint;
     const path = ipcPath(bound);
     if (path !== null) this.#socketFiles.push({ path, identity: fileIdentity(path) });
     return bound;
@@ -203,16 +203,12 @@ export class Broker implements AsyncDisposable {
       return;
     }
     this.#state = STOPPING;
-    const relay = this.#relay!;
-    relay.terminate();
-    await relay.done.catch(() => {}); // reported by #start
     await this.#closeAll();
     this.#state = STOPPED;
   }
 
   async #closeAll(): Promise<void> {
-    await this.#xsub?.close();
-    await this.#xpub?.close();
+    await this.#relay?.close();
     for (const { path, identity } of this.#socketFiles) removeSocketFile(path, identity);
     this.#socketFiles.length = 0;
   }
@@ -222,5 +218,3 @@ export class Broker implements AsyncDisposable {
     return this.stop();
   }
 }
-
-const SUBSCRIBE_ALL = new Uint8Array([1]);

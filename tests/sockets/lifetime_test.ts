@@ -56,6 +56,23 @@ Deno.test("A deno run script that never stops its broker exits cleanly through D
   assert.match(script.lines[0], /^relayed, broker on ipc:/);
 });
 
+Deno.test("A deno test run whose test leaves a broker running exits without crashing", async () => {
+  await using eps = await tempEndpoints();
+  await using run = new Script("leaks_a_broker.ts", [eps.inEndpoint, eps.outEndpoint], "test");
+  const status = await guard(run.status(), 30_000, "deno test to exit");
+  assert.equal(status.signal, null);
+  assert.equal(status.code, 0);
+  // the library's own accounting is where such a leak shows
+  assert.ok(
+    run.lines.includes('left running {"openSockets":2,"pendingOperations":1}'),
+    run.lines.join("\n"),
+  );
+  assert.ok(
+    run.lines.some((line) => /^ok \| 1 passed \| 0 failed/.test(line)),
+    run.lines.join("\n"),
+  );
+});
+
 Deno.test("Killing the broker process mid-stream: peers report the loss and still exit cleanly", async () => {
   await using eps = await tempEndpoints();
   const { inEndpoint, outEndpoint } = eps;
@@ -87,7 +104,7 @@ Deno.test("Killing the broker process mid-stream: peers report the loss and stil
   assert.equal(publisher.lines.at(-1), "stopped");
 });
 
-Deno.test("A peer and a broker blocked by a subscriber that never reads still stop, and report it", async () => {
+Deno.test("A peer and a broker blocked by a subscriber that never reads still stop, the peer reporting it", async () => {
   await using eps = await tempEndpoints();
   const { inEndpoint, outEndpoint } = eps;
   await using broker = await new Broker(inEndpoint, outEndpoint, { linger: 100 }).start();
@@ -118,11 +135,10 @@ Deno.test("A peer and a broker blocked by a subscriber that never reads still st
     }
     await producer.stop();
     assert.match((await lost).message, /did not confirm within 100 ms/);
-    // the relay may be blocked on the stuck subscriber's full queue: it ends, and the broker
-    // stops, once that subscriber goes away
-    const stopped = broker.stop();
-    await stuck.close();
-    await guard(stopped, 20_000, "the broker to stop once the stuck subscriber left");
+    // the relay may be blocked on the stuck subscriber's full queue: after `linger` ms of trying
+    // to deliver, the broker ends it anyway, while that subscriber is still there
+    await guard(broker.stop(), 20_000, "the broker to stop although a subscriber never reads");
+    assert.equal(stuck.closed, false);
   } finally {
     await stuck.close();
   }

@@ -129,10 +129,13 @@ export class Script implements AsyncDisposable {
   readonly #reading: Promise<void>;
   #waiters: { test: (line: string) => boolean; resolve: (line: string) => void }[] = [];
 
-  constructor(name: string, args: string[]) {
+  /** Runs `deno run` (or `deno test`, its arguments after `--`) on the fixture `name`. */
+  constructor(name: string, args: string[], command: "run" | "test" = "run") {
     const script = new URL(`./${name}`, import.meta.url).pathname;
+    const rest = command === "test" ? ["--", ...args] : args;
     this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", script, ...args],
+      args: [command, "--allow-all", script, ...rest],
+      env: { NO_COLOR: "1" },
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
