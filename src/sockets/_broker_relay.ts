@@ -37,7 +37,7 @@ export function openBrokerRelay(linger: number): BrokerRelay {
  * The zeromq.js build: `Relay` on zeromq.js sockets. Its stop() cannot end a relay blocked on a
  * subscriber that never reads (see `Relay`).
  */
-class ZeromqRelay implements BrokerRelay {
+export class ZeromqRelay implements BrokerRelay {
   readonly #linger: number;
   readonly #xpub = openXPublisher();
   readonly #xsub = openXSubscriber();

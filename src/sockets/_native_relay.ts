@@ -56,15 +56,19 @@ export class NativeRelay implements BrokerRelay {
     countNative(2, 0);
   }
 
-  bindIn(endpoint: string): Promise<string> {
-    return Promise.resolve(this.#bind(this.#xpub, endpoint));
+  // async: a failure rejects, as zeromq.js's bind() does
+  // deno-lint-ignore require-await
+  async bindIn(endpoint: string): Promise<string> {
+    return this.#bind(this.#xpub, endpoint);
   }
 
-  bindOut(endpoint: string): Promise<string> {
-    return Promise.resolve(this.#bind(this.#xsub, endpoint));
+  // deno-lint-ignore require-await
+  async bindOut(endpoint: string): Promise<string> {
+    return this.#bind(this.#xsub, endpoint);
   }
 
-  start(): Promise<void> {
+  // deno-lint-ignore require-await
+  async start(): Promise<void> {
     const lib = this.#lib;
     // subscribe to everything upstream, before any publisher connects: the XPUB side filters,
     // and no event waits for a subscription to travel to its publisher
@@ -88,7 +92,6 @@ export class NativeRelay implements BrokerRelay {
         this.#done.reject(new Error("libzmq's proxy ended on an error of its own"));
       } else this.#done.resolve();
     });
-    return Promise.resolve();
   }
 
   close(): Promise<void> {
