@@ -62,6 +62,12 @@ export function cpuMicros(): number {
   return user + system;
 }
 
+/**
+ * Round trips run before the measured ones, in raw and ours alike: until V8 has compiled the
+ * paths a ping takes, they are several times slower, and with 1000 pings they would be the p99.
+ */
+export const WARM_UP_PINGS = 200;
+
 /** Percentile `p` (0 to 100) of ascending `sorted`. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;

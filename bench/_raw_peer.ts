@@ -14,7 +14,15 @@
  */
 import * as zmq from "zeromq";
 import { Buffer } from "node:buffer";
-import { cpuMicros, orders, percentile, RawSocket, tell, type WaitKind } from "./_raw_io.ts";
+import {
+  cpuMicros,
+  orders,
+  percentile,
+  RawSocket,
+  tell,
+  type WaitKind,
+  WARM_UP_PINGS,
+} from "./_raw_io.ts";
 
 const [role, inEndpoint, outEndpoint, wait, countArg = "0", partsArg = "1"] = Deno.args;
 const count = Number(countArg);
@@ -110,14 +118,14 @@ async function ping(): Promise<void> {
     await Promise.race([firstPong, new Promise((resolve) => setTimeout(resolve, 5))]);
   }
   const times: number[] = [];
-  for (let i = 1; i <= count; i++) {
+  for (let i = 1; i <= WARM_UP_PINGS + count; i++) {
     const start = performance.now();
     await out.send(frame("ping", i));
     while (true) {
       const [pong] = await back.receive() as Buffer[];
       if (pong.toString().includes(`[${i}]`)) break; // late warm-up pongs are skipped
     }
-    times.push((performance.now() - start) * 1000);
+    if (i > WARM_UP_PINGS) times.push((performance.now() - start) * 1000);
   }
   times.sort((a, b) => a - b);
   tell({ event: "done", p50: percentile(times, 50), p99: percentile(times, 99) });
