@@ -25,6 +25,7 @@ import {
   type SafeSocket,
 } from "./_zmq.ts";
 import { openPeerSubscriber, receiveEach } from "./_peer_subscriber.ts";
+import { MAX_BATCH_BYTES, OutgoingQueue } from "./_outgoing.ts";
 
 /** Options of `new Peer(inEndpoint, outEndpoint, subscribe, publish, options)`. */
 export interface PeerOptions<Sub extends EventMap = EventMap> {
@@ -93,15 +94,6 @@ const STARTED = 2;
 const STOPPING = 3;
 const STOPPED = 4;
 
-/** Events per batch at most: a batch is sent, received and relayed as one frame. */
-const MAX_BATCH_EVENTS = 512;
-/**
- * Bytes per batch at most. A peer accepts no `maxFrameBytes` below it, so a batch always fits
- * whatever limit its subscribers chose; one event larger than this travels alone.
- */
-const MAX_BATCH_BYTES = 64 * 1024;
-/** `", "` between two requests of a batch, and `[` `]` around them. */
-const BATCH_OVERHEAD = 2;
 /** Heartbeat periods without a frame from the broker before it is reported lost. */
 const SILENT_BEATS = 3;
 const BATCH_START = 0x5b; // "["
@@ -198,18 +190,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   #starting: Promise<this> | null = null;
   #stopping: Promise<void> | null = null;
 
-  // the queue of published events, as runs of frames of one event name: a lone frame is kept as
-  // a string (and sent as one), so publishing one event at a time allocates no array. The runs
-  // are #runs[#head] to #runs[#end - 1]; slots past #end are reused, so an emptied queue keeps its
-  // backing store (setting an array's length to 0 would free it, and the next event allocate it)
-  #runs: (string | string[] | undefined)[] = [];
-  #head = 0;
-  #end = 0;
-  /** Index in #runs of the run later events of #tailName may join; -1 when none may. */
-  #tail = -1;
-  #tailName = "";
-  #tailBytes = 0;
-  #queued = 0;
+  readonly #outgoing = new OutgoingQueue();
   #flushScheduled = false;
   #flushing: Promise<void> | null = null;
 
@@ -484,37 +465,11 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
         `Cannot publish ${name}: the Peer on ${this.#outEndpoint} is ${STATE_NAMES[this.#state]}`,
       );
     }
-    const tail = this.#tail;
-    const run = tail < 0 || this.#tailName !== name ? undefined : this.#runs[tail];
-    // frames are ASCII (the encoder escapes the rest): their length is their size in bytes
-    const bytes = this.#tailBytes + BATCH_OVERHEAD + frame.length;
-    if (run === undefined || bytes > MAX_BATCH_BYTES) {
-      this.#tail = this.#push(frame);
-      this.#tailName = name;
-      this.#tailBytes = BATCH_OVERHEAD + frame.length;
-    } else if (typeof run === "string") {
-      this.#runs[tail] = [run, frame];
-      this.#tailBytes = bytes;
-    } else if (run.length < MAX_BATCH_EVENTS) {
-      run.push(frame);
-      this.#tailBytes = bytes;
-    } else {
-      this.#tail = this.#push(frame);
-      this.#tailBytes = BATCH_OVERHEAD + frame.length;
-    }
-    this.#queued++;
+    this.#outgoing.add(name, frame);
     if (!this.#flushScheduled && this.#flushing === null && this.#state === STARTED) {
       this.#flushScheduled = true;
       queueMicrotask(this.#flushSoon);
     }
-  }
-
-  /** Appends a run to the queue; returns its index. */
-  #push(run: string): number {
-    const at = this.#end++;
-    if (at < this.#runs.length) this.#runs[at] = run;
-    else this.#runs.push(run);
-    return at;
   }
 
   readonly #flushSoon = (): void => {
@@ -524,7 +479,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
 
   #startFlush(): void {
     if (
-      this.#flushing === null && this.#head < this.#end &&
+      this.#flushing === null && !this.#outgoing.empty &&
       (this.#state === STARTED || this.#state === STOPPING)
     ) {
       this.#flushing = this.#runFlush(this.#pub!);
@@ -533,13 +488,10 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
 
   async #runFlush(pub: SafeSocket): Promise<void> {
     try {
+      const outgoing = this.#outgoing;
       let sent = 0;
-      while (this.#head < this.#end) {
-        const run = this.#runs[this.#head]!;
-        if (this.#head === this.#tail) this.#tail = -1; // later events start a new batch
-        // a batch is a JSON array written as Python's json.dumps writes one: one frame, never a
-        // multipart message (see the class doc)
-        const frame = typeof run === "string" ? run : "[" + run.join(", ") + "]";
+      while (!outgoing.empty) {
+        const frame = outgoing.first();
         // zeromq.js's promise awaited as it is: no promise or closure of ours per message
         const attempt = pub.trySend(frame);
         if (attempt === null) return; // closed by stop() after its timeout
@@ -551,20 +503,12 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
           if (!await pub.sendWhenRoom(frame, error)) return; // closed by stop() after its timeout
           if (pub.wakeups !== waits) this.#heard = true; // the broker made room: it is alive
         }
-        this.#runs[this.#head++] = undefined;
-        this.#queued -= typeof run === "string" ? 1 : run.length;
-        if (this.#head >= 1024 && this.#head * 2 >= this.#end) {
-          this.#runs = this.#runs.slice(this.#head, this.#end);
-          if (this.#tail >= 0) this.#tail -= this.#head;
-          this.#end -= this.#head;
-          this.#head = 0;
-        }
+        outgoing.shift();
         if (++sent === 64) {
           sent = 0;
           await nextTurn();
         }
       }
-      this.#head = this.#end = 0;
     } catch (error) {
       console.error(`Peer on ${this.#outEndpoint} stopped publishing:`, error);
     } finally {
@@ -628,7 +572,12 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   }
 
   #reportLost(why: string): void {
-    const error = new BrokerLostError(this.#inEndpoint, this.#outEndpoint, why, this.#queued);
+    const error = new BrokerLostError(
+      this.#inEndpoint,
+      this.#outEndpoint,
+      why,
+      this.#outgoing.size,
+    );
     if (this.brokerLost.listenerCount === 0) console.warn(error.message);
     else this.brokerLost(error);
   }
