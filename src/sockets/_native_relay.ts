@@ -36,7 +36,8 @@ export class NativeRelay implements BrokerRelay {
   readonly #context: Deno.PointerObject;
   readonly #xpub: Deno.PointerObject;
   readonly #xsub: Deno.PointerObject;
-  #control: [Deno.PointerObject, Deno.PointerObject] | null = null;
+  /** The relay's control socket pair, as far as it was opened: closed with the rest. */
+  readonly #control: Deno.PointerObject[] = [];
   #running: Promise<number> | null = null;
   #ended = false;
   #closing: Promise<void> | null = null;
@@ -76,8 +77,10 @@ export class NativeRelay implements BrokerRelay {
       throw libzmqError(lib, "Cannot subscribe the broker's XSUB socket");
     }
     const address = cString(`inproc://mreventloop-relay-control-${++relays}`);
-    const [server, client] = [this.#socket(ZMQ_PAIR), this.#socket(ZMQ_PAIR)];
-    this.#control = [server, client];
+    const server = this.#socket(ZMQ_PAIR);
+    this.#control.push(server);
+    const client = this.#socket(ZMQ_PAIR);
+    this.#control.push(client);
     if (lib.zmq_bind(server, address) !== 0 || lib.zmq_connect(client, address) !== 0) {
       throw libzmqError(lib, "Cannot set up the relay's control sockets");
     }
@@ -103,7 +106,7 @@ export class NativeRelay implements BrokerRelay {
     const lib = this.#lib;
     if (this.#running === null) this.#done.resolve();
     else if (!this.#ended) {
-      lib.zmq_send(this.#control![1], TERMINATE, BigInt(TERMINATE.length), 0);
+      lib.zmq_send(this.#control[1], TERMINATE, BigInt(TERMINATE.length), 0);
       // the proxy reads TERMINATE between two messages; blocked on a full queue, it gets `linger`
       // ms to deliver, then the context is shut down, which fails its send with ETERM
       const outOfTime = delay(this.#linger);
@@ -112,7 +115,7 @@ export class NativeRelay implements BrokerRelay {
       if (!this.#ended) lib.zmq_ctx_shutdown(this.#context);
       await this.#running;
     }
-    for (const socket of this.#control ?? []) lib.zmq_close(socket);
+    for (const socket of this.#control) lib.zmq_close(socket);
     lib.zmq_close(this.#xsub);
     lib.zmq_close(this.#xpub);
     countNative(-2, 0);

@@ -1,6 +1,7 @@
 /**
- * The only door to zeromq.js: every socket `Broker` and `Peer` use is created, driven and closed
- * here, and counted, so the traps of zeromq.js 6.8 under Deno 2.9 are avoided in one place.
+ * The door to zeromq.js: every zeromq.js socket `Broker` and `Peer` use is created, driven and
+ * closed here, and counted, so the traps of zeromq.js 6.8 under Deno 2.9 are avoided in one place
+ * (the sockets driven through libzmq's C API are `_libzmq.ts`'s users').
  *
  * zeromq.js waits for a socket with libuv's `uv_poll`, and Deno's N-API emulates `uv_poll_start`
  * with a thread that polls the descriptor and fires its callback **once**. ZeroMQ's `ZMQ_FD` also
