@@ -44,7 +44,7 @@ export class OutgoingQueue {
     return this.#head === this.#end;
   }
 
-  /** Queues the event `name` as `frame`, joining the last batch when it is of that name and fits. */
+  /** Queues the event `name` as `frame`; it joins the last batch if that is of `name` and fits. */
   add(name: string, frame: string): void {
     const tail = this.#tail;
     const run = tail < 0 || this.#tailName !== name ? undefined : this.#runs[tail];

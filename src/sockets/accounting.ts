@@ -19,9 +19,10 @@ export interface SocketAccounting {
 }
 
 /**
- * Returns how many ZeroMQ sockets the brokers and peers of this process hold open and how many
- * waits on them (and broker relay threads) are in flight. Deno's op and resource sanitizers cannot see ZeroMQ's native
- * sockets, so tests assert that both return to zero once every broker and peer has stopped.
+ * Returns how many ZeroMQ sockets the brokers and peers of this process hold open, and how many
+ * waits on them, running broker relays and broker shutdowns are in flight. Deno's op and resource
+ * sanitizers cannot see ZeroMQ's native sockets, so tests assert that both return to zero once
+ * every broker and peer has stopped.
  *
  * @example Nothing left open
  * ```ts

@@ -115,9 +115,9 @@ const BATCH_START = 0x5b; // "["
  *   of them and 64 KiB). Never as one multipart message: libzmq 4.3.5 aborts the process when a
  *   connection closes while its socket is closing in the middle of sending one (libzmq issue
  *   #3442, seen here when a broker and peers in one process stop mid-stream). Subscribers filter
- *   batches by the name of their first event. A full queue anywhere between publisher and subscriber is
- *   waited out, never dropped. Events from one peer arrive in the order they were published.
- *   `await peer.flush()` waits until everything published so far was handed to ZeroMQ.
+ *   batches by the name of their first event. A full queue anywhere between publisher and
+ *   subscriber is waited out, never dropped. Events from one peer arrive in the order they were
+ *   published. `await peer.flush()` waits until everything published so far was handed to ZeroMQ.
  * - Received events are emitted synchronously on `peer.events`; slots connected to them are queued
  *   on their event loops as usual. A listener that throws is reported as an uncaught error
  *   (`reportError`), and the events after it are still delivered.
