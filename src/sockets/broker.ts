@@ -187,9 +187,10 @@ export class Broker implements AsyncDisposable {
   }
 
   /**
-   * Stops relaying: ends the relaying thread, which closes both sockets (ZeroMQ still sends what
-   * was relayed for at most `linger` ms), and removes the `ipc://` socket files the broker
-   * created. Resolves when all is done; calling it again returns the same promise.
+   * Stops relaying: ends the relay after the message in flight (one blocked on a subscriber that
+   * never reads, after `linger` ms), closes both sockets (ZeroMQ still sends what was relayed for
+   * at most `linger` ms), and removes the `ipc://` socket files the broker created. Resolves when
+   * all is done; calling it again returns the same promise.
    */
   stop(): Promise<void> {
     if (this.#stopping === null) this.#stopping = this.#stop();
