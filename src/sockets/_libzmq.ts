@@ -35,6 +35,7 @@ const SYMBOLS = {
 export type Libzmq = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 export const ZMQ_PAIR = 0;
+export const ZMQ_PUB = 1;
 export const ZMQ_SUB = 2;
 export const ZMQ_XPUB = 9;
 export const ZMQ_XSUB = 10;
@@ -76,7 +77,7 @@ export function loadLibzmq(): Libzmq | null {
   return loaded;
 }
 
-/** One context for the process's FFI subscribers, never terminated; `null` without libzmq. */
+/** One context for the process's FFI peer sockets, never terminated; `null` without libzmq. */
 export function sharedContext(): { lib: Libzmq; context: Deno.PointerObject } | null {
   const lib = loadLibzmq();
   if (lib === null) return null;
@@ -99,9 +100,10 @@ export function libzmqError(lib: Libzmq, what: string, errno = lib.zmq_errno()):
   return Object.assign(new Error(message), { errno, code: ERRNO_NAMES[errno] });
 }
 
-// the errors binding an endpoint gives on Linux, by number
+// the errors binding, connecting and sending give on Linux, by number
 const ERRNO_NAMES: Record<number, string> = {
   2: "ENOENT",
+  [EAGAIN]: "EAGAIN",
   13: "EACCES",
   19: "ENODEV",
   20: "ENOTDIR",

@@ -9,18 +9,17 @@
 import type * as zmq from "zeromq";
 import { isAgain, type Message, nextTurn, openSubscriber, SafeSocket } from "./_zmq.ts";
 import {
-  cString,
   EAGAIN,
   EINTR,
   type Libzmq,
   libzmqError,
   sharedContext,
   ZMQ_DONTWAIT,
-  ZMQ_LINGER,
   ZMQ_RCVMORE,
   ZMQ_SUB,
   ZMQ_SUBSCRIBE,
 } from "./_libzmq.ts";
+import { NativeSocket } from "./_native_socket.ts";
 
 /** Frames taken off a socket before the loop lets timers and I/O in. */
 const RECEIVE_BATCH = 4096;
@@ -110,58 +109,25 @@ const MAX_NATIVE_FRAME_BYTES = 64 * 1024 * 1024;
  * such a frame is handed out as a zeroed array of its full length holding its first bytes, which
  * is all a report of a frame too large needs.
  */
-class NativeSubscriber {
-  closed = false;
-  readonly #lib: Libzmq;
-  readonly #handle: Deno.PointerObject;
+class NativeSubscriber extends NativeSocket {
   readonly #frameRoom: number;
   readonly #frameRoomBig: bigint;
   #buffer: Uint8Array<ArrayBuffer>;
-  readonly #option = new Int32Array(1);
-  readonly #optionLength = new BigUint64Array(1);
   readonly #more = new Int32Array(1);
+  readonly #moreLength = new BigUint64Array(1);
 
   constructor(lib: Libzmq, context: Deno.PointerObject, maxFrameBytes: number) {
-    this.#lib = lib;
+    super(lib, context, ZMQ_SUB, "SUB");
     this.#frameRoom = maxFrameBytes + 1;
     this.#frameRoomBig = BigInt(this.#frameRoom);
     this.#buffer = new Uint8Array(2 * this.#frameRoom);
-    const handle = lib.zmq_socket(context, ZMQ_SUB);
-    if (handle === null) throw libzmqError(lib, "Cannot open a ZeroMQ SUB socket");
-    this.#handle = handle;
-    this.linger = 0;
-  }
-
-  set linger(ms: number) {
-    this.#option[0] = ms;
-    this.#lib.zmq_setsockopt(this.#handle, ZMQ_LINGER, this.#option, 4n);
-  }
-
-  getInt32Option(option: number): number {
-    this.#optionLength[0] = 4n;
-    if (this.#lib.zmq_getsockopt(this.#handle, option, this.#option, this.#optionLength) !== 0) {
-      throw libzmqError(this.#lib, `Cannot read option ${option} of a ZeroMQ socket`);
-    }
-    return this.#option[0];
   }
 
   subscribe(prefix: string): void {
     const bytes = new TextEncoder().encode(prefix);
-    if (this.#lib.zmq_setsockopt(this.#handle, ZMQ_SUBSCRIBE, bytes, BigInt(bytes.length)) !== 0) {
-      throw libzmqError(this.#lib, `Cannot subscribe to "${prefix}"`);
+    if (this.lib.zmq_setsockopt(this.handle, ZMQ_SUBSCRIBE, bytes, BigInt(bytes.length)) !== 0) {
+      throw libzmqError(this.lib, `Cannot subscribe to "${prefix}"`);
     }
-  }
-
-  connect(endpoint: string): void {
-    if (this.#lib.zmq_connect(this.#handle, cString(endpoint)) !== 0) {
-      throw libzmqError(this.#lib, `Cannot connect to ${endpoint}`);
-    }
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.#lib.zmq_close(this.#handle);
   }
 
   /** Like zeromq.js's `receive()` with a zero timeout, for `SafeSocket.receive()`: copies. */
@@ -176,7 +142,7 @@ class NativeSubscriber {
   }
 
   receiveNow(): Message | null {
-    const lib = this.#lib;
+    const lib = this.lib;
     const room = this.#frameRoom;
     let buffer = this.#buffer;
     let at = 0;
@@ -188,7 +154,7 @@ class NativeSubscriber {
         at = 0;
       }
       const into = at === 0 ? buffer : buffer.subarray(at);
-      const size = lib.zmq_recv(this.#handle, into, this.#frameRoomBig, ZMQ_DONTWAIT);
+      const size = lib.zmq_recv(this.handle, into, this.#frameRoomBig, ZMQ_DONTWAIT);
       if (size < 0) {
         const errno = lib.zmq_errno();
         if (errno === EINTR) continue; // a signal (the profiler's, say): nothing was taken
@@ -206,8 +172,8 @@ class NativeSubscriber {
       }
       if (parts === null) parts = [frame];
       else parts.push(frame);
-      this.#optionLength[0] = 4n;
-      lib.zmq_getsockopt(this.#handle, ZMQ_RCVMORE, this.#more, this.#optionLength);
+      this.#moreLength[0] = 4n;
+      lib.zmq_getsockopt(this.handle, ZMQ_RCVMORE, this.#more, this.#moreLength);
       if (this.#more[0] === 0) return parts;
     }
   }

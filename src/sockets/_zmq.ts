@@ -144,11 +144,15 @@ export function isAgain(error: unknown): boolean {
 
 const SENT_NOTHING: Promise<boolean> = Promise.resolve(false);
 
-/** Frames a receive loop takes back to back before it lets timers and I/O run. */
+/** A socket that can take a frame synchronously: `true` when ZeroMQ took it. */
+interface SendsNow {
+  sendNow(frame: string): boolean;
+}
 
 /**
- * A zeromq.js socket that never has an operation pending inside zeromq.js, can wait for its
- * `ZMQ_FD` without zeromq.js's poller, and is counted while open.
+ * A zeromq.js socket (or a native one of the same shape, `_native_socket.ts`) that never has an
+ * operation pending inside zeromq.js, can wait for its `ZMQ_FD` without zeromq.js's poller, and
+ * is counted while open.
  */
 export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
   /** The zeromq.js socket, for bind/connect/options; never call send/receive on it directly. */
@@ -161,9 +165,14 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
   #waiting: Promise<void> | null = null;
   #wakeups = 0;
   readonly #byte = new Uint8Array(64);
+  /** The socket itself when it can take a frame synchronously (a native publisher). */
+  readonly #sendsNow: SendsNow | null;
 
   constructor(raw: S) {
     this.raw = raw;
+    this.#sendsNow = typeof (raw as Partial<SendsNow>).sendNow === "function"
+      ? raw as unknown as SendsNow
+      : null;
     openSockets++;
     live.add(this as SafeSocket);
     listenForUnload();
@@ -218,6 +227,17 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
     if (this.#waiting !== null) this.interrupt();
     return true;
   };
+
+  /**
+   * Hands `frame` to ZeroMQ synchronously if this socket can (a native publisher) and ZeroMQ takes
+   * it now; `false` otherwise, and the caller then sends as `trySend()` says. Like `send()`, wakes
+   * a wait in flight when it sent.
+   */
+  sendNow(frame: string): boolean {
+    if (this.#sendsNow === null || this.#closed || !this.#sendsNow.sendNow(frame)) return false;
+    if (this.#waiting !== null) this.interrupt();
+    return true;
+  }
 
   /**
    * The first attempt of `send()`, for a caller that keeps `message` at hand: zeromq.js's own

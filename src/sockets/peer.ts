@@ -16,15 +16,9 @@ import {
 } from "./codec.ts";
 import { checkEndpoint } from "./endpoints.ts";
 import { BrokerLostError, FrameError, PeerStartError } from "./errors.ts";
-import {
-  delay,
-  type Message,
-  nextTurn,
-  openBeacon,
-  openPublisher,
-  type SafeSocket,
-} from "./_zmq.ts";
+import { delay, type Message, nextTurn, openBeacon, type SafeSocket } from "./_zmq.ts";
 import { openPeerSubscriber, receiveEach } from "./_peer_subscriber.ts";
+import { openPeerPublisher } from "./_peer_publisher.ts";
 import { MAX_BATCH_BYTES, OutgoingQueue } from "./_outgoing.ts";
 
 /** Options of `new Peer(inEndpoint, outEndpoint, subscribe, publish, options)`. */
@@ -356,7 +350,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
       }
       raw.subscribe(this.#probePrefix); // last: once it works at the broker, all before it do
       raw.connect(this.#inEndpoint);
-      const pub = this.#pub = openPublisher();
+      const pub = this.#pub = openPeerPublisher();
       pub.raw.connect(this.#outEndpoint);
       if (this.#heartbeat > 0) {
         const beacon = this.#beacon = openBeacon();
@@ -478,33 +472,62 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
   };
 
   #startFlush(): void {
+    const pub = this.#pub;
     if (
-      this.#flushing === null && !this.#outgoing.empty &&
+      this.#flushing === null && !this.#outgoing.empty && pub !== null &&
       (this.#state === STARTED || this.#state === STOPPING)
     ) {
-      this.#flushing = this.#runFlush(this.#pub!);
+      const stopped = this.#sendQueuedNow(pub);
+      if (stopped === SENT_ALL) return;
+      // set before the flush runs: it may end before its first await
+      const flushed = Promise.withResolvers<void>();
+      this.#flushing = flushed.promise;
+      void this.#runFlush(pub, stopped === TURN_USED, flushed.resolve);
     }
   }
 
-  async #runFlush(pub: SafeSocket): Promise<void> {
+  /**
+   * Hands queued frames to ZeroMQ synchronously while the socket can (a native publisher) and
+   * ZeroMQ takes them, a turn's worth at most. No promise at all when that sends them all:
+   * `flush()` after publishing one event then costs nothing more.
+   */
+  #sendQueuedNow(pub: SafeSocket): number {
+    const outgoing = this.#outgoing;
+    for (let sent = 0; sent < FRAMES_PER_TURN; sent++) {
+      if (!pub.sendNow(outgoing.first())) return QUEUE_FULL;
+      outgoing.shift();
+      if (outgoing.empty) return SENT_ALL;
+    }
+    return TURN_USED;
+  }
+
+  /**
+   * Sends the rest of the queue once `#sendQueuedNow()` stopped (after a turn of the event loop if
+   * it stopped for the loop's sake), waiting for room where ZeroMQ has none; then clears
+   * `#flushing` and calls `done`.
+   */
+  async #runFlush(pub: SafeSocket, turnUsed: boolean, done: () => void): Promise<void> {
     try {
       const outgoing = this.#outgoing;
+      if (turnUsed) await nextTurn();
       let sent = 0;
       while (!outgoing.empty) {
         const frame = outgoing.first();
-        // zeromq.js's promise awaited as it is: no promise or closure of ours per message
-        const attempt = pub.trySend(frame);
-        if (attempt === null) return; // closed by stop() after its timeout
-        try {
-          await attempt;
-          pub.sent();
-        } catch (error) {
-          const waits = pub.wakeups;
-          if (!await pub.sendWhenRoom(frame, error)) return; // closed by stop() after its timeout
-          if (pub.wakeups !== waits) this.#heard = true; // the broker made room: it is alive
+        if (!pub.sendNow(frame)) {
+          // zeromq.js's promise awaited as it is: no promise or closure of ours per message
+          const attempt = pub.trySend(frame);
+          if (attempt === null) return; // closed by stop() after its timeout
+          try {
+            await attempt;
+            pub.sent();
+          } catch (error) {
+            const waits = pub.wakeups;
+            if (!await pub.sendWhenRoom(frame, error)) return; // closed by stop() after its timeout
+            if (pub.wakeups !== waits) this.#heard = true; // the broker made room: it is alive
+          }
         }
         outgoing.shift();
-        if (++sent === 64) {
+        if (++sent === FRAMES_PER_TURN) {
           sent = 0;
           await nextTurn();
         }
@@ -513,6 +536,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
       console.error(`Peer on ${this.#outEndpoint} stopped publishing:`, error);
     } finally {
       this.#flushing = null;
+      done();
     }
   }
 
@@ -634,6 +658,12 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
 }
 
 const DONE: Promise<void> = Promise.resolve();
+/** Frames handed to ZeroMQ back to back before the event loop gets a turn. */
+const FRAMES_PER_TURN = 64;
+/** How `#sendQueuedNow()` stopped: every frame sent, ZeroMQ's queue full, or a turn's worth sent. */
+const SENT_ALL = 0;
+const QUEUE_FULL = 1;
+const TURN_USED = 2;
 
 const STATE_NAMES = ["not started", "starting", "started", "stopping", "stopped"];
 

@@ -255,6 +255,40 @@ Deno.test("flush() resolves once everything published was handed to ZeroMQ", asy
   await assert.rejects(new Peer("ipc:///tmp/a", "ipc:///tmp/b", [], []).flush(), /not started/);
 });
 
+Deno.test("Events flushed as they are published all arrive, in order, as the queue fills and drains", async () => {
+  // They outrun the subscriber: ZeroMQ's queue fills again and again, and flush() takes each of
+  // its paths (all sent at once, waiting for room, handing on the rest). Names alternate, so that
+  // no two events share a batch frame and the queue holds several frames at once.
+  const count = 200_000;
+  type Stream = { even: [i: number]; odd: [i: number]; end: [] };
+  const names = ["even", "odd", "end"] as const;
+  await using eps = await tempEndpoints();
+  await using _broker = await new Broker(eps.inEndpoint, eps.outEndpoint).start();
+  await using consumer = await new Peer<Stream, Stream>(eps.inEndpoint, eps.outEndpoint, [
+    ...names,
+  ], []).start();
+  await using producer = await new Peer<Stream, Stream>(eps.inEndpoint, eps.outEndpoint, [], [
+    ...names,
+  ]).start();
+  const received: number[] = [];
+  const ended = Promise.withResolvers<void>();
+  connect(consumer, "even", (i) => received.push(i));
+  connect(consumer, "odd", (i) => received.push(i));
+  connect(consumer, "end", () => ended.resolve());
+  for (let i = 0; i < count; i += 4) {
+    producer.publish.even(i);
+    producer.publish.odd(i + 1);
+    producer.publish.even(i + 2);
+    producer.publish.odd(i + 3);
+    await producer.flush();
+  }
+  producer.publish.end();
+  await producer.flush();
+  await guard(ended.promise, 60_000, "every event published");
+  assert.equal(received.length, count);
+  assert.ok(received.every((n, i) => n === i), "in the order published");
+});
+
 // -- Receiving --
 
 Deno.test("Peer is a connect emitter of its events and peer.publish a connect receiver", async () => {

@@ -1,0 +1,92 @@
+/**
+ * How a peer hands its frames to ZeroMQ: where libzmq can be reached, a PUB socket driven through
+ * libzmq's C API by FFI, which takes a frame synchronously, without zeromq.js's N-API promise and
+ * string copy per message; elsewhere zeromq.js's Publisher. Both lossless (`noDrop`).
+ *
+ * Measured in one process against a broker (300 000 frames sent one at a time, CPU per frame):
+ * zeromq.js 1.2–1.7 µs on the sending thread and 0.8–1.2 µs on ZeroMQ's I/O thread, FFI 0.4–0.9
+ * and 0.4–0.7 µs.
+ *
+ * @module
+ */
+
+import type * as zmq from "zeromq";
+import { openPublisher, SafeSocket } from "./_zmq.ts";
+import {
+  EINTR,
+  type Libzmq,
+  libzmqError,
+  sharedContext,
+  ZMQ_DONTWAIT,
+  ZMQ_PUB,
+  ZMQ_XPUB_NODROP,
+} from "./_libzmq.ts";
+import { NativeSocket } from "./_native_socket.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * A `noDrop` PUB socket through FFI: `sendNow()` hands a frame to ZeroMQ at once or says it
+ * cannot (its queue is full, or the socket failed); `send()` does the same as zeromq.js's does,
+ * for `SafeSocket`'s waiting path. Frames are written into a buffer of the socket, which grows to
+ * the largest frame sent (ZeroMQ copies them).
+ */
+export class NativePublisher extends NativeSocket {
+  #buffer = new Uint8Array(4096);
+  #lastErrno = 0;
+
+  constructor(lib: Libzmq, context: Deno.PointerObject) {
+    super(lib, context, ZMQ_PUB, "PUB");
+    this.setInt32Option(ZMQ_XPUB_NODROP, 1);
+  }
+
+  /**
+   * Hands `frame` to ZeroMQ as one message of its UTF-8 bytes. Returns `false` when ZeroMQ did not
+   * take it: its queue is full, the socket is closed, or libzmq failed (`send()` then says why).
+   */
+  sendNow(frame: string): boolean {
+    if (this.closed) return false;
+    let buffer = this.#buffer;
+    // the frames a peer sends are ASCII, one byte a character; anything else is retried below
+    if (buffer.length < frame.length) buffer = this.#grow(frame.length);
+    let encoded = encoder.encodeInto(frame, buffer);
+    if (encoded.read < frame.length) {
+      buffer = this.#grow(frame.length * 3);
+      encoded = encoder.encodeInto(frame, buffer);
+    }
+    // FFI takes a number for a size_t as well (typed bigint): no BigInt allocated per frame
+    const written = encoded.written as unknown as bigint;
+    for (;;) {
+      if (this.lib.zmq_send(this.handle, buffer, written, ZMQ_DONTWAIT) >= 0) return true;
+      this.#lastErrno = this.lib.zmq_errno();
+      if (this.#lastErrno !== EINTR) return false; // EINTR: a signal (a profiler's); nothing sent
+    }
+  }
+
+  /**
+   * Like zeromq.js's `send()` with a zero timeout, for `SafeSocket`: resolves once ZeroMQ took
+   * `frame`, rejects with an error whose `code` is "EAGAIN" when its queue is full.
+   */
+  send(frame: string): Promise<void> {
+    if (this.sendNow(frame)) return Promise.resolve();
+    if (this.closed) {
+      return Promise.reject(new Error(`Cannot send on a closed ZeroMQ ${this.kind} socket`));
+    }
+    return Promise.reject(libzmqError(this.lib, "", this.#lastErrno));
+  }
+
+  #grow(length: number): Uint8Array<ArrayBuffer> {
+    this.#buffer = new Uint8Array(Math.max(length, 2 * this.#buffer.length));
+    return this.#buffer;
+  }
+}
+
+/**
+ * A lossless PUB socket for a peer's events: through FFI where libzmq can be reached (see the
+ * module doc), else through zeromq.js. Either way a SafeSocket, waited for with poll(2).
+ */
+export function openPeerPublisher(): SafeSocket<zmq.Publisher> {
+  const found = sharedContext();
+  if (found === null) return openPublisher();
+  return new SafeSocket(new NativePublisher(found.lib, found.context) as unknown as zmq.Publisher);
+}

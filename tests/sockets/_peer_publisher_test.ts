@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { assertNothingOpen, guard, tempEndpoints, text } from "./_fixtures/helpers.ts";
+import { type Message, nextTurn, openSubscriber, type SafeSocket } from "../../src/sockets/_zmq.ts";
+import { openPeerPublisher } from "../../src/sockets/_peer_publisher.ts";
+
+/** The next message `sub` receives, waiting for it. */
+async function receive(sub: SafeSocket): Promise<Message> {
+  for (;;) {
+    const message = await sub.receive();
+    if (message !== null) return message;
+    await sub.wait();
+  }
+}
+
+Deno.test("A peer's publisher takes frames at once until its queue is full, and loses none", async () => {
+  await using eps = await tempEndpoints();
+  const sub = openSubscriber();
+  const pub = openPeerPublisher();
+  try {
+    if (Deno.build.os === "linux") assert.equal(pub.raw.constructor.name, "NativePublisher");
+    sub.raw.subscribe("");
+    await sub.raw.bind(eps.inEndpoint);
+    pub.raw.connect(eps.inEndpoint);
+    // until the subscription reached the publisher, a PUB socket drops what it is given
+    const subscribed = (async () => {
+      while (text((await receive(sub))[0]) !== "sync");
+    })();
+    let synced = false;
+    subscribed.then(() => synced = true);
+    while (!synced) {
+      await pub.send("sync");
+      await nextTurn();
+    }
+    await guard(subscribed, 10_000, "the subscription");
+
+    const special = ['grüße ✓ "q"', "x".repeat(10_000)]; // not ASCII; beyond the first buffer
+    for (const frame of special) assert.ok(pub.sendNow(frame));
+    // nobody reads: the queues between the two sockets fill, and then the publisher says so
+    let taken = 0;
+    while (taken < 1_000_000 && pub.sendNow(`n:${taken}`)) taken++;
+    assert.ok(taken < 1_000_000, "a full queue refuses frames");
+    assert.equal(pub.sendNow("refused"), false);
+    await assert.rejects((pub.raw as unknown as { send(f: string): Promise<void> }).send("x"), {
+      code: "EAGAIN",
+    });
+
+    const arrived: string[] = [];
+    const all = (async () => {
+      while (arrived.length < special.length + taken) {
+        const frame = text((await receive(sub))[0]);
+        if (frame !== "sync") arrived.push(frame);
+      }
+    })();
+    await guard(all, 30_000, `all ${taken} frames`);
+    assert.deepEqual(arrived.slice(0, 2), special);
+    assert.ok(arrived.slice(2).every((frame, i) => frame === `n:${i}`), "every frame, in order");
+  } finally {
+    await pub.close();
+    await sub.close();
+  }
+  assert.equal(pub.sendNow("after close"), false);
+  assertNothingOpen();
+});
+
+Deno.test("A closed native publisher refuses to send, with an error saying so", async () => {
+  const pub = openPeerPublisher();
+  const raw = pub.raw as unknown as { send(frame: string): Promise<void>; close(): void };
+  await pub.close();
+  if (Deno.build.os === "linux") {
+    await assert.rejects(raw.send("late"), /Cannot send on a closed ZeroMQ PUB socket/);
+  }
+  assertNothingOpen();
+});
