@@ -30,6 +30,10 @@ export class NativeSocket {
   }
 
   /** ZeroMQ's `ZMQ_LINGER`, in ms: how long a closed socket keeps sending what it queued. */
+  get linger(): number {
+    return this.getInt32Option(ZMQ_LINGER);
+  }
+
   set linger(ms: number) {
     this.setInt32Option(ZMQ_LINGER, ms);
   }

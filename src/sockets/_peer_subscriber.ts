@@ -93,7 +93,7 @@ async function receiveEachNative(
  * zeromq.js's `receive()` costs about 2 µs a message under Deno (an N-API promise and a Buffer per
  * part); calling libzmq through FFI costs about 0.3 µs. zeromq.js's addon exports libzmq's C API,
  * so on Linux, where /proc/self/maps names the addon zeromq.js loaded, a peer's SUB socket is
- * opened through FFI, in a ZeroMQ context of its own; elsewhere, or without the permission to read
+ * opened through FFI, in the context the process's FFI peer sockets share; elsewhere, or without the permission to read
  * that file, through zeromq.js. Either way it is a SafeSocket, waited for with poll(2).
  */
 

@@ -24,8 +24,9 @@
  * - Open sockets and pending waits are counted ({@linkcode currentAccounting}), because Deno's
  *   sanitizers cannot see N-API sockets.
  * - Where libzmq's C API can be reached by FFI (`_libzmq.ts`), a broker relays with it
- *   (`_native_relay.ts`) and a peer receives with it (`_peer_subscriber.ts`): zeromq.js's
- *   per-message N-API promise and Buffer cost several times what the message itself does, and its
+ *   (`_native_relay.ts`) and a peer publishes and receives with it (`_peer_publisher.ts`,
+ *   `_peer_subscriber.ts`), behind a `SafeSocket` all the same: zeromq.js's per-message N-API
+ *   promise, string copy and Buffer cost several times what the message itself does, and its
  *   `zmq.Proxy` can neither be ended while blocked nor be left running at exit. Elsewhere the
  *   broker relays on `zmq.Proxy` ({@linkcode Relay}).
  *

@@ -23,6 +23,8 @@ import {
   openXPublisher,
   openXSubscriber,
 } from "../../src/sockets/_zmq.ts";
+import { openPeerPublisher } from "../../src/sockets/_peer_publisher.ts";
+import { openPeerSubscriber } from "../../src/sockets/_peer_subscriber.ts";
 
 // -- Exiting --
 
@@ -146,7 +148,14 @@ Deno.test("A peer and a broker blocked by a subscriber that never reads still st
 });
 
 Deno.test("Every socket is opened with zero send and receive timeouts and zero linger", async () => {
-  const sockets = [openPublisher(), openSubscriber(), openXPublisher(), openXSubscriber()];
+  const sockets = [
+    openPublisher(),
+    openSubscriber(),
+    openXPublisher(),
+    openXSubscriber(),
+    openPeerPublisher(),
+    openPeerSubscriber(1000),
+  ];
   for (const socket of sockets) {
     const raw = socket.raw as unknown as Record<string, number>;
     assert.equal(raw.linger, 0);
