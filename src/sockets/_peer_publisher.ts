@@ -22,17 +22,18 @@ import {
   ZMQ_XPUB_NODROP,
 } from "./_libzmq.ts";
 import { NativeSocket } from "./_native_socket.ts";
+import { MAX_BATCH_BYTES } from "./_outgoing.ts";
 
 const encoder = new TextEncoder();
 
 /**
  * A `noDrop` PUB socket through FFI: `sendNow()` hands a frame to ZeroMQ at once or says it
  * cannot (its queue is full, or the socket failed); `send()` does the same as zeromq.js's does,
- * for `SafeSocket`'s waiting path. Frames are written into a buffer of the socket, which grows to
- * the largest frame sent (ZeroMQ copies them).
+ * for `SafeSocket`'s waiting path. A frame is written into a buffer of the socket that holds any
+ * batch (ZeroMQ copies it from there); a frame too large for it is encoded on its own.
  */
 export class NativePublisher extends NativeSocket {
-  #buffer = new Uint8Array(4096);
+  readonly #buffer = new Uint8Array(MAX_BATCH_BYTES);
   #lastErrno = 0;
 
   constructor(lib: Libzmq, context: Deno.PointerObject) {
@@ -46,18 +47,20 @@ export class NativePublisher extends NativeSocket {
    */
   sendNow(frame: string): boolean {
     if (this.closed) return false;
-    let buffer = this.#buffer;
-    // the frames a peer sends are ASCII, one byte a character; anything else is retried below
-    if (buffer.length < frame.length) buffer = this.#grow(frame.length);
-    let encoded = encoder.encodeInto(frame, buffer);
-    if (encoded.read < frame.length) {
-      buffer = this.#grow(frame.length * 3);
-      encoded = encoder.encodeInto(frame, buffer);
+    let bytes = this.#buffer;
+    let length: number;
+    const encoded = frame.length <= bytes.length ? encoder.encodeInto(frame, bytes) : null;
+    if (encoded !== null && encoded.read === frame.length) {
+      length = encoded.written;
+    } else {
+      // longer than the buffer, in characters or, not being ASCII, in bytes: rare, and large
+      bytes = encoder.encode(frame);
+      length = bytes.length;
     }
     // a BigInt, not a number: FFI's fast call takes a size_t only as one (a number costs 80 ns)
-    const written = BigInt(encoded.written);
+    const size = BigInt(length);
     for (;;) {
-      if (this.lib.zmq_send(this.handle, buffer, written, ZMQ_DONTWAIT) >= 0) return true;
+      if (this.lib.zmq_send(this.handle, bytes, size, ZMQ_DONTWAIT) >= 0) return true;
       this.#lastErrno = this.lib.zmq_errno();
       if (this.#lastErrno !== EINTR) return false; // EINTR: a signal (a profiler's); nothing sent
     }
@@ -73,11 +76,6 @@ export class NativePublisher extends NativeSocket {
       return Promise.reject(new Error(`Cannot send on a closed ZeroMQ ${this.kind} socket`));
     }
     return Promise.reject(libzmqError(this.lib, "", this.#lastErrno));
-  }
-
-  #grow(length: number): Uint8Array<ArrayBuffer> {
-    this.#buffer = new Uint8Array(Math.max(length, 2 * this.#buffer.length));
-    return this.#buffer;
   }
 }
 
