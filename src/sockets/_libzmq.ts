@@ -42,6 +42,7 @@ export const ZMQ_XSUB = 10;
 export const ZMQ_SUBSCRIBE = 6;
 export const ZMQ_RCVMORE = 13;
 export const ZMQ_LINGER = 17;
+export const ZMQ_SNDHWM = 23;
 export const ZMQ_LAST_ENDPOINT = 32;
 export const ZMQ_XPUB_NODROP = 69;
 export const ZMQ_DONTWAIT = 1;

@@ -11,7 +11,7 @@
  */
 
 import type * as zmq from "zeromq";
-import { openPublisher, SafeSocket } from "./_zmq.ts";
+import { BEACON_QUEUE, openBeacon, openPublisher, SafeSocket } from "./_zmq.ts";
 import {
   EINTR,
   type Libzmq,
@@ -19,6 +19,7 @@ import {
   sharedContext,
   ZMQ_DONTWAIT,
   ZMQ_PUB,
+  ZMQ_SNDHWM,
   ZMQ_XPUB_NODROP,
 } from "./_libzmq.ts";
 import { NativeSocket } from "./_native_socket.ts";
@@ -36,9 +37,14 @@ export class NativePublisher extends NativeSocket {
   readonly #buffer = new Uint8Array(MAX_BATCH_BYTES);
   #lastErrno = 0;
 
-  constructor(lib: Libzmq, context: Deno.PointerObject) {
+  /**
+   * A lossless socket (`noDrop`: a full queue refuses frames), or with `sendHighWaterMark` set, a
+   * lossy one that queues at most that many frames and drops the rest, as a plain PUB does.
+   */
+  constructor(lib: Libzmq, context: Deno.PointerObject, sendHighWaterMark?: number) {
     super(lib, context, ZMQ_PUB, "PUB");
-    this.setInt32Option(ZMQ_XPUB_NODROP, 1);
+    if (sendHighWaterMark === undefined) this.setInt32Option(ZMQ_XPUB_NODROP, 1);
+    else this.setInt32Option(ZMQ_SNDHWM, sendHighWaterMark);
   }
 
   /**
@@ -87,4 +93,16 @@ export function openPeerPublisher(): SafeSocket<zmq.Publisher> {
   const found = sharedContext();
   if (found === null) return openPublisher();
   return new SafeSocket(new NativePublisher(found.lib, found.context) as unknown as zmq.Publisher);
+}
+
+/**
+ * A lossy PUB socket for a peer's heartbeat probes, the same way: they must never queue behind
+ * the peer's events, and one dropped is as good as one unanswered.
+ */
+export function openPeerBeacon(): SafeSocket<zmq.Publisher> {
+  const found = sharedContext();
+  if (found === null) return openBeacon();
+  return new SafeSocket(
+    new NativePublisher(found.lib, found.context, BEACON_QUEUE) as unknown as zmq.Publisher,
+  );
 }

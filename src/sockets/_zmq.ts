@@ -456,8 +456,13 @@ export function openPublisher(): SafeSocket<zmq.Publisher> {
  * one dropped is as good as one unanswered.
  */
 export function openBeacon(): SafeSocket<zmq.Publisher> {
-  return new SafeSocket(new zmq.Publisher({ linger: 0, sendTimeout: 0, sendHighWaterMark: 4 }));
+  return new SafeSocket(
+    new zmq.Publisher({ linger: 0, sendTimeout: 0, sendHighWaterMark: BEACON_QUEUE }),
+  );
 }
+
+/** Heartbeat probes a beacon queues at most. */
+export const BEACON_QUEUE = 4;
 
 /** A SUB socket for a peer's incoming events. */
 export function openSubscriber(): SafeSocket<zmq.Subscriber> {

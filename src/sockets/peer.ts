@@ -16,9 +16,9 @@ import {
 } from "./codec.ts";
 import { checkEndpoint } from "./endpoints.ts";
 import { BrokerLostError, FrameError, PeerStartError } from "./errors.ts";
-import { delay, type Message, nextTurn, openBeacon, type SafeSocket } from "./_zmq.ts";
+import { delay, type Message, nextTurn, type SafeSocket } from "./_zmq.ts";
 import { openPeerSubscriber, receiveEach } from "./_peer_subscriber.ts";
-import { openPeerPublisher } from "./_peer_publisher.ts";
+import { openPeerBeacon, openPeerPublisher } from "./_peer_publisher.ts";
 import { MAX_BATCH_BYTES, OutgoingQueue } from "./_outgoing.ts";
 
 /** Options of `new Peer(inEndpoint, outEndpoint, subscribe, publish, options)`. */
@@ -353,7 +353,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
       const pub = this.#pub = openPeerPublisher();
       pub.raw.connect(this.#outEndpoint);
       if (this.#heartbeat > 0) {
-        const beacon = this.#beacon = openBeacon();
+        const beacon = this.#beacon = openPeerBeacon();
         beacon.raw.connect(this.#outEndpoint);
       }
     } catch (error) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertNothingOpen, guard, tempEndpoints, text } from "./_fixtures/helpers.ts";
 import { type Message, nextTurn, openSubscriber, type SafeSocket } from "../../src/sockets/_zmq.ts";
-import { openPeerPublisher } from "../../src/sockets/_peer_publisher.ts";
+import { openPeerBeacon, openPeerPublisher } from "../../src/sockets/_peer_publisher.ts";
 
 /** The next message `sub` receives, waiting for it. */
 async function receive(sub: SafeSocket): Promise<Message> {
@@ -62,6 +62,34 @@ Deno.test("A peer's publisher takes frames at once until its queue is full, and 
     await sub.close();
   }
   assert.equal(pub.sendNow("after close"), false);
+  assertNothingOpen();
+});
+
+Deno.test("A peer's beacon never refuses a frame: what its queue cannot hold is dropped", async () => {
+  await using eps = await tempEndpoints();
+  const sub = openSubscriber();
+  const beacon = openPeerBeacon();
+  try {
+    if (Deno.build.os === "linux") assert.equal(beacon.raw.constructor.name, "NativePublisher");
+    sub.raw.subscribe("");
+    await sub.raw.bind(eps.inEndpoint);
+    beacon.raw.connect(eps.inEndpoint);
+    const subscribed = receive(sub);
+    let synced = false;
+    subscribed.then(() => synced = true);
+    while (!synced) {
+      await beacon.send("sync");
+      await nextTurn();
+    }
+    await guard(subscribed, 10_000, "the subscription");
+    // nobody reads: far more than the queues between the sockets hold, none of it refused
+    for (let i = 0; i < 300_000; i++) {
+      if (!beacon.sendNow(`beat:${i}`)) assert.fail(`beat ${i} was refused`);
+    }
+  } finally {
+    await beacon.close();
+    await sub.close();
+  }
   assertNothingOpen();
 });
 

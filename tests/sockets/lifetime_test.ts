@@ -23,7 +23,7 @@ import {
   openXPublisher,
   openXSubscriber,
 } from "../../src/sockets/_zmq.ts";
-import { openPeerPublisher } from "../../src/sockets/_peer_publisher.ts";
+import { openPeerBeacon, openPeerPublisher } from "../../src/sockets/_peer_publisher.ts";
 import { openPeerSubscriber } from "../../src/sockets/_peer_subscriber.ts";
 
 // -- Exiting --
@@ -154,6 +154,7 @@ Deno.test("Every socket is opened with zero send and receive timeouts and zero l
     openXPublisher(),
     openXSubscriber(),
     openPeerPublisher(),
+    openPeerBeacon(),
     openPeerSubscriber(1000),
   ];
   for (const socket of sockets) {
