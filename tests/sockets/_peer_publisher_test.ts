@@ -1,7 +1,33 @@
 import assert from "node:assert/strict";
+import type * as zmq from "zeromq";
 import { assertNothingOpen, guard, tempEndpoints, text } from "./_fixtures/helpers.ts";
 import { type Message, nextTurn, openSubscriber, type SafeSocket } from "../../src/sockets/_zmq.ts";
 import { openPeerBeacon, openPeerPublisher } from "../../src/sockets/_peer_publisher.ts";
+
+/**
+ * Binds `sub`, subscribed to everything, on `endpoint` and connects `pub` to it; resolves once what
+ * `pub` sends reaches `sub` (until the subscription reached it, a PUB socket drops what it is
+ * given). Frames "sync" may still arrive after.
+ */
+async function connectAndSync(
+  pub: SafeSocket<zmq.Publisher>,
+  sub: SafeSocket<zmq.Subscriber>,
+  endpoint: string,
+): Promise<void> {
+  sub.raw.subscribe("");
+  await sub.raw.bind(endpoint);
+  pub.raw.connect(endpoint);
+  const subscribed = (async () => {
+    while (text((await receive(sub))[0]) !== "sync");
+  })();
+  let synced = false;
+  subscribed.then(() => synced = true);
+  while (!synced) {
+    await pub.send("sync");
+    await nextTurn();
+  }
+  await guard(subscribed, 10_000, "the subscription");
+}
 
 /** The next message `sub` receives, waiting for it. */
 async function receive(sub: SafeSocket): Promise<Message> {
@@ -18,20 +44,7 @@ Deno.test("A peer's publisher takes frames at once until its queue is full, and 
   const pub = openPeerPublisher();
   try {
     if (Deno.build.os === "linux") assert.equal(pub.raw.constructor.name, "NativePublisher");
-    sub.raw.subscribe("");
-    await sub.raw.bind(eps.inEndpoint);
-    pub.raw.connect(eps.inEndpoint);
-    // until the subscription reached the publisher, a PUB socket drops what it is given
-    const subscribed = (async () => {
-      while (text((await receive(sub))[0]) !== "sync");
-    })();
-    let synced = false;
-    subscribed.then(() => synced = true);
-    while (!synced) {
-      await pub.send("sync");
-      await nextTurn();
-    }
-    await guard(subscribed, 10_000, "the subscription");
+    await connectAndSync(pub, sub, eps.inEndpoint);
 
     const special = ['grüße ✓ "q"', "x".repeat(100_000)]; // not ASCII; longer than the buffer
     for (const frame of special) assert.ok(pub.sendNow(frame));
@@ -71,17 +84,7 @@ Deno.test("A peer's beacon never refuses a frame: what its queue cannot hold is 
   const beacon = openPeerBeacon();
   try {
     if (Deno.build.os === "linux") assert.equal(beacon.raw.constructor.name, "NativePublisher");
-    sub.raw.subscribe("");
-    await sub.raw.bind(eps.inEndpoint);
-    beacon.raw.connect(eps.inEndpoint);
-    const subscribed = receive(sub);
-    let synced = false;
-    subscribed.then(() => synced = true);
-    while (!synced) {
-      await beacon.send("sync");
-      await nextTurn();
-    }
-    await guard(subscribed, 10_000, "the subscription");
+    await connectAndSync(beacon, sub, eps.inEndpoint);
     // nobody reads: far more than the queues between the sockets hold, none of it refused
     for (let i = 0; i < 300_000; i++) {
       if (!beacon.sendNow(`beat:${i}`)) assert.fail(`beat ${i} was refused`);
