@@ -13,17 +13,15 @@
 
 import type { BrokerRelay } from "./_broker_relay.ts";
 import {
-  cString,
   type Libzmq,
   libzmqError,
   SUBSCRIBE_ALL,
-  ZMQ_LAST_ENDPOINT,
-  ZMQ_LINGER,
   ZMQ_PAIR,
   ZMQ_XPUB,
   ZMQ_XPUB_NODROP,
   ZMQ_XSUB,
 } from "./_libzmq.ts";
+import { NativeSocket } from "./_native_socket.ts";
 import { countNative, delay } from "./_zmq.ts";
 
 let relays = 0;
@@ -34,10 +32,10 @@ export class NativeRelay implements BrokerRelay {
   readonly #lib: Libzmq;
   readonly #linger: number;
   readonly #context: Deno.PointerObject;
-  readonly #xpub: Deno.PointerObject;
-  readonly #xsub: Deno.PointerObject;
+  readonly #xpub: NativeSocket;
+  readonly #xsub: NativeSocket;
   /** The relay's control socket pair, as far as it was opened: closed with the rest. */
-  readonly #control: Deno.PointerObject[] = [];
+  readonly #control: NativeSocket[] = [];
   #running: Promise<number> | null = null;
   #ended = false;
   #closing: Promise<void> | null = null;
@@ -50,22 +48,22 @@ export class NativeRelay implements BrokerRelay {
     const context = lib.zmq_ctx_new();
     if (context === null) throw libzmqError(lib, "Cannot create a ZeroMQ context");
     this.#context = context;
-    this.#xpub = this.#socket(ZMQ_XPUB);
-    this.#xsub = this.#socket(ZMQ_XSUB);
+    this.#xpub = new NativeSocket(lib, context, ZMQ_XPUB, "XPUB");
+    this.#xsub = new NativeSocket(lib, context, ZMQ_XSUB, "XSUB");
     // lossless: a full queue makes the relay wait (its send blocks), never drop
-    this.#setInt(this.#xpub, ZMQ_XPUB_NODROP, 1);
+    this.#xpub.setInt32Option(ZMQ_XPUB_NODROP, 1);
     countNative(2, 0);
   }
 
   // async: a failure rejects, as zeromq.js's bind() does
   // deno-lint-ignore require-await
   async bindIn(endpoint: string): Promise<string> {
-    return this.#bind(this.#xpub, endpoint);
+    return this.#xpub.bind(endpoint);
   }
 
   // deno-lint-ignore require-await
   async bindOut(endpoint: string): Promise<string> {
-    return this.#bind(this.#xsub, endpoint);
+    return this.#xsub.bind(endpoint);
   }
 
   // deno-lint-ignore require-await
@@ -73,20 +71,24 @@ export class NativeRelay implements BrokerRelay {
     const lib = this.#lib;
     // subscribe to everything upstream, before any publisher connects: the XPUB side filters,
     // and no event waits for a subscription to travel to its publisher
-    if (lib.zmq_send(this.#xsub, SUBSCRIBE_ALL, 1n, 0) < 0) {
+    if (lib.zmq_send(this.#xsub.handle, SUBSCRIBE_ALL, 1n, 0) < 0) {
       throw libzmqError(lib, "Cannot subscribe the broker's XSUB socket");
     }
-    const address = cString(`inproc://mreventloop-relay-control-${++relays}`);
-    const server = this.#socket(ZMQ_PAIR);
+    const address = `inproc://mreventloop-relay-control-${++relays}`;
+    const server = new NativeSocket(lib, this.#context, ZMQ_PAIR, "PAIR");
     this.#control.push(server);
-    const client = this.#socket(ZMQ_PAIR);
+    const client = new NativeSocket(lib, this.#context, ZMQ_PAIR, "PAIR");
     this.#control.push(client);
-    if (lib.zmq_bind(server, address) !== 0 || lib.zmq_connect(client, address) !== 0) {
-      throw libzmqError(lib, "Cannot set up the relay's control sockets");
-    }
-    this.#setInt(this.#xpub, ZMQ_LINGER, this.#linger);
+    server.bind(address);
+    client.connect(address);
+    this.#xpub.linger = this.#linger;
     countNative(0, 1);
-    this.#running = lib.zmq_proxy_steerable(this.#xsub, this.#xpub, null, server);
+    this.#running = lib.zmq_proxy_steerable(
+      this.#xsub.handle,
+      this.#xpub.handle,
+      null,
+      server.handle,
+    );
     this.#running.then(() => {
       this.#ended = true;
       countNative(0, -1);
@@ -106,7 +108,7 @@ export class NativeRelay implements BrokerRelay {
     const lib = this.#lib;
     if (this.#running === null) this.#done.resolve();
     else if (!this.#ended) {
-      lib.zmq_send(this.#control[1], TERMINATE, BigInt(TERMINATE.length), 0);
+      lib.zmq_send(this.#control[1].handle, TERMINATE, BigInt(TERMINATE.length), 0);
       // the proxy reads TERMINATE between two messages; blocked on a full queue, it gets `linger`
       // ms to deliver, then the context is shut down, which fails its send with ETERM
       const outOfTime = delay(this.#linger);
@@ -115,36 +117,13 @@ export class NativeRelay implements BrokerRelay {
       if (!this.#ended) lib.zmq_ctx_shutdown(this.#context);
       await this.#running;
     }
-    for (const socket of this.#control) lib.zmq_close(socket);
-    lib.zmq_close(this.#xsub);
-    lib.zmq_close(this.#xpub);
+    for (const socket of this.#control) socket.close();
+    this.#xsub.close();
+    this.#xpub.close();
     countNative(-2, 0);
     // waits until libzmq let go of every connection (after at most `linger` ms of sending)
     countNative(0, 1);
     await lib.zmq_ctx_term(this.#context);
     countNative(0, -1);
-  }
-
-  #socket(type: number): Deno.PointerObject {
-    const socket = this.#lib.zmq_socket(this.#context, type);
-    if (socket === null) throw libzmqError(this.#lib, "Cannot open a ZeroMQ socket");
-    this.#setInt(socket, ZMQ_LINGER, 0);
-    return socket;
-  }
-
-  #setInt(socket: Deno.PointerObject, option: number, value: number): void {
-    if (this.#lib.zmq_setsockopt(socket, option, new Int32Array([value]), 4n) !== 0) {
-      throw libzmqError(this.#lib, `Cannot set option ${option} of a ZeroMQ socket`);
-    }
-  }
-
-  #bind(socket: Deno.PointerObject, endpoint: string): string {
-    const lib = this.#lib;
-    if (lib.zmq_bind(socket, cString(endpoint)) !== 0) throw libzmqError(lib, "");
-    const buffer = new Uint8Array(1024);
-    const length = new BigUint64Array([BigInt(buffer.length)]);
-    if (lib.zmq_getsockopt(socket, ZMQ_LAST_ENDPOINT, buffer, length) !== 0) return endpoint;
-    // the value ends with a NUL, counted in its length
-    return new TextDecoder().decode(buffer.subarray(0, Math.max(0, Number(length[0]) - 1)));
   }
 }

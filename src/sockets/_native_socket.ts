@@ -6,14 +6,15 @@
  * @module
  */
 
-import { cString, type Libzmq, libzmqError, ZMQ_LINGER } from "./_libzmq.ts";
+import { cString, type Libzmq, libzmqError, ZMQ_LAST_ENDPOINT, ZMQ_LINGER } from "./_libzmq.ts";
 
 /** A libzmq socket opened by FFI; its type's own calls are its subclass's. */
 export class NativeSocket {
   /** Whether `close()` was called; the handle must not be used afterwards. */
   closed = false;
   protected readonly lib: Libzmq;
-  protected readonly handle: Deno.PointerObject;
+  /** libzmq's socket, for C calls of the owner's (`zmq_proxy_steerable`); not after `close()`. */
+  readonly handle: Deno.PointerObject;
   /** Its type, as errors name it: "PUB", "SUB". */
   protected readonly kind: string;
   readonly #option = new Int32Array(1);
@@ -58,6 +59,21 @@ export class NativeSocket {
   /** The same, under the name `SafeSocket` reads `ZMQ_EVENTS` by (zeromq.js's). */
   getUint32Option(option: number): number {
     return this.getInt32Option(option) >>> 0;
+  }
+
+  /**
+   * Binds `endpoint` and returns the endpoint bound (with the port chosen for `tcp://…:0`); throws
+   * libzmq's error, its `code` the errno's name (EADDRINUSE, …), when it cannot.
+   */
+  bind(endpoint: string): string {
+    if (this.lib.zmq_bind(this.handle, cString(endpoint)) !== 0) throw libzmqError(this.lib, "");
+    const buffer = new Uint8Array(1024);
+    const length = new BigUint64Array([BigInt(buffer.length)]);
+    if (this.lib.zmq_getsockopt(this.handle, ZMQ_LAST_ENDPOINT, buffer, length) !== 0) {
+      return endpoint;
+    }
+    // the value ends with a NUL, counted in its length
+    return new TextDecoder().decode(buffer.subarray(0, Math.max(0, Number(length[0]) - 1)));
   }
 
   connect(endpoint: string): void {

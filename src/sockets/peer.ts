@@ -514,7 +514,7 @@ export class Peer<Sub extends EventMap = EventMap, Pub extends EventMap = EventM
       while (!outgoing.empty) {
         const frame = outgoing.first();
         if (!pub.sendNow(frame)) {
-          // zeromq.js's promise awaited as it is: no promise or closure of ours per message
+          // the socket's own promise awaited as it is: no promise or closure of ours per message
           const attempt = pub.trySend(frame);
           if (attempt === null) return; // closed by stop() after its timeout
           try {
