@@ -167,6 +167,26 @@ Deno.test("Every socket is opened with zero send and receive timeouts and zero l
   assertNothingOpen();
 });
 
+Deno.test("Where FFI cannot reach libzmq, brokers and peers fall back to zeromq.js and lose nothing", async () => {
+  // without permission to read /proc/self/maps, libzmq is not found for FFI: as off Linux
+  await using script = new Script("zeromq_js_peers.ts", [], "run", [
+    "--allow-read",
+    "--deny-read=/proc/self/maps",
+    "--allow-write",
+    "--allow-ffi",
+    "--allow-env",
+    "--allow-sys",
+  ]);
+  const status = await guard(script.status(), 60_000, "the script to exit on its own");
+  assert.equal(status.code, 0);
+  assert.deepEqual(script.lines.map((line) => JSON.parse(line)), [{
+    ffi: false,
+    received: 10_000,
+    inOrder: true,
+    accounting: { openSockets: 0, pendingOperations: 0 },
+  }]);
+});
+
 // -- No slow joiners --
 
 Deno.test("An event published right after start() crosses processes, 100 rounds in a row", async () => {

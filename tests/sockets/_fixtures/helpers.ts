@@ -129,12 +129,20 @@ export class Script implements AsyncDisposable {
   readonly #reading: Promise<void>;
   #waiters: { test: (line: string) => boolean; resolve: (line: string) => void }[] = [];
 
-  /** Runs `deno run` (or `deno test`, its arguments after `--`) on the fixture `name`. */
-  constructor(name: string, args: string[], command: "run" | "test" = "run") {
+  /**
+   * Runs `deno run` (or `deno test`, its arguments after `--`) on the fixture `name`, with
+   * `permissions` (all by default).
+   */
+  constructor(
+    name: string,
+    args: string[],
+    command: "run" | "test" = "run",
+    permissions: string[] = ["--allow-all"],
+  ) {
     const script = new URL(`./${name}`, import.meta.url).pathname;
     const rest = command === "test" ? ["--", ...args] : args;
     this.child = new Deno.Command(Deno.execPath(), {
-      args: [command, "--allow-all", script, ...rest],
+      args: [command, ...permissions, script, ...rest],
       env: { NO_COLOR: "1" },
       stdin: "piped",
       stdout: "piped",
