@@ -1,7 +1,8 @@
 /**
  * What a socket driven through libzmq's C API by FFI shares, whatever its type: the few members
- * of a zeromq.js socket that `SafeSocket` and the peer use (options, `connect`, `close`), so a
- * native socket and a zeromq.js socket can stand behind a `SafeSocket` alike.
+ * of a zeromq.js socket that `SafeSocket`, the peer and the broker use (options, `bind`,
+ * `connect`, `close`), so a native socket and a zeromq.js socket can stand behind a `SafeSocket`
+ * alike.
  *
  * @module
  */

@@ -1,11 +1,12 @@
 /**
- * How a peer hands its frames to ZeroMQ: where libzmq can be reached, a PUB socket driven through
- * libzmq's C API by FFI, which takes a frame synchronously, without zeromq.js's N-API promise and
- * string copy per message; elsewhere zeromq.js's Publisher. Both lossless (`noDrop`).
+ * How a peer hands its frames to ZeroMQ: where libzmq can be reached, PUB sockets driven through
+ * libzmq's C API by FFI, which take a frame synchronously, without zeromq.js's N-API promise and
+ * string copy per message; elsewhere zeromq.js's Publisher. The events' socket is lossless
+ * (`noDrop`), the heartbeat beacon's lossy.
  *
  * Measured in the socket bench (500 000 single events from one process to another through a
- * broker, CPU per event of the publishing process): zeromq.js 1.5–1.6 µs on the main thread and
- * 0.5–0.7 µs on ZeroMQ's I/O thread, FFI 1.1–1.2 and 0.4–0.5 µs.
+ * broker, CPU per event of the publishing process): raw zeromq.js 1.5–1.6 µs on the main thread
+ * and 0.5–0.7 µs on ZeroMQ's I/O thread, a peer through FFI 1.1–1.2 and 0.4–0.5 µs.
  *
  * @module
  */

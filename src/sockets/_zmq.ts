@@ -156,7 +156,10 @@ interface SendsNow {
  * is counted while open.
  */
 export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
-  /** The zeromq.js socket, for bind/connect/options; never call send/receive on it directly. */
+  /**
+   * The zeromq.js socket (or native one), for bind/connect/options; never call send/receive on it
+   * directly.
+   */
   readonly raw: S;
   #closed = false;
   readonly #fd: number;
