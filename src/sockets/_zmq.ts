@@ -228,7 +228,7 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
   }
 
   readonly #sent = (): boolean => {
-    if (this.#waiting !== null) this.interrupt();
+    this.sent();
     return true;
   };
 
@@ -239,7 +239,7 @@ export class SafeSocket<S extends zmq.Socket = zmq.Socket> {
    */
   sendNow(frame: string): boolean {
     if (this.#sendsNow === null || this.#closed || !this.#sendsNow.sendNow(frame)) return false;
-    if (this.#waiting !== null) this.interrupt();
+    this.sent();
     return true;
   }
 
